@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+using Spine.Platform.Diagnostics;
+
+namespace Spine.Cli;
+
+[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ProbeResult))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,0 +1,17 @@
+using Spine.Platform.Diagnostics;
+using Spine.Platform.Hosting;
+
+namespace Spine.Cli;
+
+/// <summary>The services this build of <c>spine serve</c> can host.</summary>
+internal static class HostedServices
+{
+    /// <summary>Pipeline services named by the design that this build does not contain yet.</summary>
+    public static IReadOnlyList<string> NotYetBuilt { get; } =
+        ["ingestion", "preprocessing", "segmentation", "classification", "explanation", "reporting"];
+
+    public static IReadOnlyList<SpineServiceModule> All { get; } = [ProbeModule.Module];
+
+    public static SpineServiceModule? Find(string name) =>
+        All.FirstOrDefault(module => string.Equals(module.Name, name, StringComparison.OrdinalIgnoreCase));
+}

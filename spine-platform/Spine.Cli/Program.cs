@@ -1,0 +1,9 @@
+using System.CommandLine;
+using Spine.Cli.Commands;
+
+var root = new RootCommand("Spine Platform: automated, interpretable reading of lumbar spine MRI.")
+{
+    ServeCommand.Create(),
+    ProbeCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

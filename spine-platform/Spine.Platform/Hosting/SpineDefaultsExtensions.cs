@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Spine.Platform.Hosting;
+
+/// <summary>
+/// What every Spine host gets, in the manner of eShop's ServiceDefaults: OpenTelemetry traces, metrics and logs
+/// (OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set), health checks, and the system clock.
+/// </summary>
+public static class SpineDefaultsExtensions
+{
+    /// <summary>Health checks with this tag answer /health/live: the process is up.</summary>
+    public const string LiveTag = "live";
+
+    /// <summary>Health checks with this tag answer /health/ready: broker, storage and database are reachable.</summary>
+    public const string ReadyTag = "ready";
+
+    public static TBuilder AddSpineDefaults<TBuilder>(this TBuilder builder, string? serviceName = null)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddSpineTelemetry(serviceName);
+        builder.Services.AddHealthChecks()
+            .AddCheck("process", () => HealthCheckResult.Healthy(), [LiveTag]);
+        return builder;
+    }
+
+    private static void AddSpineTelemetry(this IHostApplicationBuilder builder, string? serviceName)
+    {
+        var name = serviceName ?? builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
+
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(name, serviceVersion: SpineVersion.Informational))
+            .WithTracing(tracing => tracing
+                .AddSource(SpineTelemetry.SourceName)
+                .AddSource(MassTransit.Logging.DiagnosticHeaders.DefaultListenerName)
+                .AddAspNetCoreInstrumentation(options => options.Filter = IsNotHealthProbe)
+                .AddHttpClientInstrumentation())
+            .WithMetrics(metrics => metrics
+                .AddMeter(MassTransit.Monitoring.InstrumentationOptions.MeterName)
+                .AddMeter(SpineTelemetry.SourceName)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
+        }
+    }
+
+    // Kubernetes probes every few seconds; their spans would drown the studies' traces.
+    private static bool IsNotHealthProbe(HttpContext context) => !context.Request.Path.StartsWithSegments("/health");
+
+    /// <summary>Maps /health/live and /health/ready, in every environment (Kubernetes probes them in production).</summary>
+    public static WebApplication MapSpineHealthEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(LiveTag),
+            ResponseWriter = WriteHealthReportAsync,
+        });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = WriteHealthReportAsync,
+        });
+        return app;
+    }
+
+    private static Task WriteHealthReportAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new HealthReportBody(
+            report.Status.ToString(),
+            report.Entries.ToDictionary(
+                entry => entry.Key,
+                entry => new HealthEntryBody(entry.Value.Status.ToString(), entry.Value.Description)));
+        return JsonSerializer.SerializeAsync(context.Response.Body, body, HostingJsonContext.Default.HealthReportBody, context.RequestAborted);
+    }
+}

@@ -1,0 +1,19 @@
+using Spine.Contracts.V1;
+
+namespace Spine.Platform.Ledger;
+
+/// <summary>Where each study is and how it got there; read by operations and the studies API.</summary>
+public interface IStudyLedger
+{
+    /// <summary>Records a new study; registering the same StudyId again changes nothing (redelivered messages).</summary>
+    Task RegisterAsync(Guid studyId, string studyInstanceUid, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends a stage transition and updates the study's status.</summary>
+    Task RecordAsync(Guid studyId, PipelineStage stage, StageOutcome outcome, string? detail = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The study with its transitions in the order they were recorded, or null.</summary>
+    Task<StudyRecord?> FindAsync(Guid studyId, CancellationToken cancellationToken = default);
+
+    /// <summary>Studies, newest first, without their transitions.</summary>
+    Task<IReadOnlyList<StudyRecord>> ListAsync(int skip, int take, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,62 @@
+namespace Spine.Platform.Messaging;
+
+public enum BusTransport
+{
+    /// <summary>One process, no broker: the embedded mode and unit tests.</summary>
+    InMemory,
+
+    /// <summary>RabbitMQ: the distributed mode.</summary>
+    RabbitMq,
+}
+
+/// <summary>Configuration section <c>Spine:Bus</c>.</summary>
+public sealed class BusOptions
+{
+    public const string Section = "Spine:Bus";
+
+    public BusTransport Transport { get; set; } = BusTransport.InMemory;
+
+    public RabbitMqOptions RabbitMq { get; set; } = new();
+
+    /// <summary>Prepended to every queue name, so that environments can share a virtual host.</summary>
+    public string? QueuePrefix { get; set; }
+
+    /// <summary>Immediate retries inside the consumer before a message is redelivered or moved to its error queue.</summary>
+    public RetryOptions Retry { get; set; } = new();
+
+    /// <summary>Later, delayed redelivery after the immediate retries are spent.</summary>
+    public RedeliveryOptions Redelivery { get; set; } = new();
+
+    /// <summary>Messages a receive endpoint processes at once unless <see cref="ConcurrencyLimits"/> names it.</summary>
+    public int? DefaultConcurrencyLimit { get; set; }
+
+    /// <summary>Per receive endpoint (kebab-case queue name without the prefix): messages processed at once.</summary>
+    public Dictionary<string, int> ConcurrencyLimits { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+public sealed class RabbitMqOptions
+{
+    /// <summary>amqp://user:password@host:port/vhost (amqps:// for TLS).</summary>
+    public Uri? Url { get; set; }
+
+    /// <summary>Messages fetched ahead per consumer channel.</summary>
+    public ushort PrefetchCount { get; set; } = 16;
+
+    /// <summary>
+    /// The broker has the rabbitmq_delayed_message_exchange plugin. Delayed redelivery on RabbitMQ needs it;
+    /// without it, failed messages go to the error queue once the immediate retries are spent.
+    /// </summary>
+    public bool DelayedExchangePlugin { get; set; }
+}
+
+public sealed class RetryOptions
+{
+    /// <summary>Waits between immediate retries; their count is the number of retries. Empty: no retry.</summary>
+    public List<TimeSpan> Intervals { get; set; } = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
+}
+
+public sealed class RedeliveryOptions
+{
+    /// <summary>Waits before each redelivery. Empty: no redelivery.</summary>
+    public List<TimeSpan> Intervals { get; set; } = [TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10)];
+}

@@ -1,0 +1,109 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Spine.Contracts.V1;
+using Spine.Platform.Hosting;
+
+namespace Spine.Platform.Messaging;
+
+public static class SpineBusExtensions
+{
+    /// <summary>
+    /// MassTransit on the transport that <c>Spine:Bus:Transport</c> names, with kebab-case endpoints, immediate
+    /// retries, delayed redelivery where the transport can delay, error queues, and per-endpoint concurrency limits.
+    /// The same consumers run on either transport.
+    /// </summary>
+    public static TBuilder AddSpineBus<TBuilder>(this TBuilder builder, Action<IBusRegistrationConfigurator>? addConsumers = null)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddValidatedOptions<BusOptions, BusOptionsValidator>(BusOptions.Section);
+
+        // The transport decides which registrations exist, so it is read now; the rest is read from validated options.
+        var transport = builder.Configuration.GetSection(BusOptions.Section).GetValue(nameof(BusOptions.Transport), BusTransport.InMemory);
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.AddConfigureEndpointsCallback((context, queueName, endpoint) =>
+                ConfigureEndpoint(context.GetRequiredService<IOptions<BusOptions>>().Value, transport, queueName, endpoint));
+
+            addConsumers?.Invoke(bus);
+
+            if (transport == BusTransport.RabbitMq)
+            {
+                bus.UsingRabbitMq((context, rabbit) =>
+                {
+                    var options = context.GetRequiredService<IOptions<BusOptions>>().Value;
+                    rabbit.Host(options.RabbitMq.Url!);
+                    rabbit.PrefetchCount = options.RabbitMq.PrefetchCount;
+                    if (options.RabbitMq.DelayedExchangePlugin)
+                    {
+                        rabbit.UseDelayedMessageScheduler();
+                    }
+
+                    UseContractSerialization(rabbit);
+                    rabbit.ConfigureEndpoints(context, EndpointNames(options));
+                });
+            }
+            else
+            {
+                bus.UsingInMemory((context, memory) =>
+                {
+                    var options = context.GetRequiredService<IOptions<BusOptions>>().Value;
+                    memory.UseDelayedMessageScheduler();
+                    UseContractSerialization(memory);
+                    memory.ConfigureEndpoints(context, EndpointNames(options));
+                });
+            }
+        });
+
+        builder.Services.Configure<MassTransitHostOptions>(host =>
+        {
+            host.WaitUntilStarted = true;
+            host.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+        return builder;
+    }
+
+    private static KebabCaseEndpointNameFormatter EndpointNames(BusOptions options) =>
+        new(string.IsNullOrEmpty(options.QueuePrefix) ? null : options.QueuePrefix, includeNamespace: false);
+
+    private static void ConfigureEndpoint(BusOptions options, BusTransport transport, string queueName, IReceiveEndpointConfigurator endpoint)
+    {
+        var canDelay = transport == BusTransport.InMemory || options.RabbitMq.DelayedExchangePlugin;
+        if (canDelay && options.Redelivery.Intervals.Count > 0)
+        {
+            endpoint.UseDelayedRedelivery(redelivery => redelivery.Intervals([.. options.Redelivery.Intervals]));
+        }
+
+        if (options.Retry.Intervals.Count > 0)
+        {
+            endpoint.UseMessageRetry(retry => retry.Intervals([.. options.Retry.Intervals]));
+        }
+
+        var unprefixed = string.IsNullOrEmpty(options.QueuePrefix) || !queueName.StartsWith(options.QueuePrefix, StringComparison.Ordinal)
+            ? queueName
+            : queueName[options.QueuePrefix.Length..].TrimStart('-');
+        if (options.ConcurrencyLimits.TryGetValue(unprefixed, out var limit) || options.ConcurrencyLimits.TryGetValue(queueName, out limit))
+        {
+            endpoint.ConcurrentMessageLimit = limit;
+        }
+        else if (options.DefaultConcurrencyLimit is { } defaultLimit)
+        {
+            endpoint.ConcurrentMessageLimit = defaultLimit;
+        }
+    }
+
+    // The contracts' source-generated metadata goes first, so the wire shape is the one the golden files pin.
+    private static void UseContractSerialization(IBusFactoryConfigurator bus) =>
+        bus.ConfigureJsonSerializerOptions(options =>
+        {
+            if (!options.TypeInfoResolverChain.Contains(SpineContractsJsonContext.Default))
+            {
+                options.TypeInfoResolverChain.Insert(0, SpineContractsJsonContext.Default);
+            }
+
+            return options;
+        });
+}

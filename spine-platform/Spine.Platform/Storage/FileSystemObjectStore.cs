@@ -1,0 +1,148 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using Spine.Contracts.V1;
+
+namespace Spine.Platform.Storage;
+
+/// <summary>
+/// Objects as files, for the embedded mode: <c>ROOT/BUCKET/objects/KEY</c>, with content type and SHA-256 beside it in
+/// <c>ROOT/BUCKET/meta/KEY.json</c>. Writes go to a temporary file first and are moved into place, so a reader never
+/// sees half an object.
+/// </summary>
+public sealed class FileSystemObjectStore : IObjectStore
+{
+    private readonly string _bucketRoot;
+    private readonly bool _createBucket;
+
+    public FileSystemObjectStore(IOptions<StorageOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Bucket = options.Value.Bucket;
+        _createBucket = options.Value.CreateBucket;
+        _bucketRoot = Path.GetFullPath(Path.Combine(options.Value.FileSystem.Root, Bucket));
+    }
+
+    public string Bucket { get; }
+
+    public async Task<ObjectRef> PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var (dataPath, metaPath) = PathsOf(key);
+        var temporary = Path.Combine(_bucketRoot, "tmp", Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(Path.GetDirectoryName(temporary)!);
+        try
+        {
+            long length;
+            string sha256;
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            {
+                (length, sha256) = await ContentHashing.CopyAsync(content, file, cancellationToken);
+                await file.FlushAsync(cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+
+            var reference = new ObjectRef { Bucket = Bucket, Key = key, ContentType = contentType, Length = length, Sha256 = sha256 };
+            Directory.CreateDirectory(Path.GetDirectoryName(dataPath)!);
+            Directory.CreateDirectory(Path.GetDirectoryName(metaPath)!);
+            await WriteMetaAsync(metaPath, reference, cancellationToken);
+            File.Move(temporary, dataPath, overwrite: true);
+            return reference;
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    public Task<Stream> OpenReadAsync(ObjectRef reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var (dataPath, _) = PathsOf(reference.Key, reference.Bucket);
+        try
+        {
+            var file = new FileStream(dataPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            return Task.FromResult<Stream>(new VerifyingReadStream(file, reference));
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ObjectNotFoundException($"Object {reference.Bucket}/{reference.Key} does not exist.", ex);
+        }
+    }
+
+    public async Task<ObjectRef?> StatAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var (dataPath, metaPath) = PathsOf(key);
+        if (!File.Exists(dataPath) || !File.Exists(metaPath))
+        {
+            return null;
+        }
+
+        await using var meta = File.OpenRead(metaPath);
+        var stored = await JsonSerializer.DeserializeAsync(meta, FileSystemStoreJsonContext.Default.StoredObjectMeta, cancellationToken)
+            ?? throw new ObjectStoreException($"Object {Bucket}/{key}: its metadata file is empty.");
+        return new ObjectRef { Bucket = Bucket, Key = key, ContentType = stored.ContentType, Length = stored.Length, Sha256 = stored.Sha256 };
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var (dataPath, metaPath) = PathsOf(key);
+        File.Delete(dataPath);
+        File.Delete(metaPath);
+        return Task.CompletedTask;
+    }
+
+    public Task<Uri> GetPresignedReadUrlAsync(string key, TimeSpan validFor, CancellationToken cancellationToken = default)
+    {
+        // A local file needs no signature; validity is whatever the file system's permissions allow.
+        var (dataPath, _) = PathsOf(key);
+        return Task.FromResult(new Uri(dataPath));
+    }
+
+    public Task EnsureReadyAsync(CancellationToken cancellationToken = default)
+    {
+        if (!Directory.Exists(_bucketRoot))
+        {
+            if (!_createBucket)
+            {
+                throw new ObjectStoreException($"Bucket folder {_bucketRoot} does not exist and Spine:Storage:CreateBucket is false.");
+            }
+
+            Directory.CreateDirectory(_bucketRoot);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> IsReadyAsync(CancellationToken cancellationToken = default) => Task.FromResult(Directory.Exists(_bucketRoot));
+
+    private (string Data, string Meta) PathsOf(string key, string? bucket = null)
+    {
+        ObjectKeys.Validate(key);
+        if (bucket is not null && S3BucketNames.Problem(bucket) is { } problem)
+        {
+            throw new ArgumentException($"Bucket '{bucket}' {problem}.", nameof(bucket));
+        }
+
+        var bucketRoot = bucket is null || bucket == Bucket ? _bucketRoot : Path.Combine(Path.GetDirectoryName(_bucketRoot)!, bucket);
+        return (Path.Combine(bucketRoot, "objects", key), Path.Combine(bucketRoot, "meta", key + ".json"));
+    }
+
+    private static async Task WriteMetaAsync(string metaPath, ObjectRef reference, CancellationToken cancellationToken)
+    {
+        var temporary = metaPath + "." + Guid.NewGuid().ToString("n") + ".tmp";
+        await using (var meta = File.Create(temporary))
+        {
+            var stored = new StoredObjectMeta(reference.ContentType, reference.Length, reference.Sha256);
+            await JsonSerializer.SerializeAsync(meta, stored, FileSystemStoreJsonContext.Default.StoredObjectMeta, cancellationToken);
+        }
+
+        File.Move(temporary, metaPath, overwrite: true);
+    }
+}
+
+internal sealed record StoredObjectMeta(string ContentType, long Length, string Sha256);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(StoredObjectMeta))]
+internal sealed partial class FileSystemStoreJsonContext : JsonSerializerContext;

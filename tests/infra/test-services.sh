@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Installs (when missing), starts and stops the real servers that the integration tests use, as plain processes on
+# loopback with private ports and data folders: RabbitMQ and PostgreSQL from Debian's packages, s3rver (an S3 API
+# server) from npm. No Docker, no systemd.
+#
+#   tests/infra/test-services.sh start            install what is missing, start all three, write the env file
+#   tests/infra/test-services.sh stop             stop all three
+#   tests/infra/test-services.sh env              print the env file (source it to run tests by hand)
+#   tests/infra/test-services.sh rabbitmq-stop    stop the broker only (the restart test uses this)
+#   tests/infra/test-services.sh rabbitmq-start   start the broker again on the same port and data
+#
+# State lives in .test-services/ at the repository root (git-ignored). Ports can be moved with SPINE_TEST_AMQP_PORT,
+# SPINE_TEST_S3_PORT and SPINE_TEST_PG_PORT.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+state="$root/.test-services"
+amqp_port=${SPINE_TEST_AMQP_PORT:-25682}
+dist_port=$((amqp_port + 100))
+epmd_port=$((amqp_port + 30000))
+s3_port=${SPINE_TEST_S3_PORT:-19300}
+pg_port=${SPINE_TEST_PG_PORT:-15433}
+s3rver_version=3.7.1
+
+log() { printf '[test-services] %s\n' "$*" >&2; }
+
+wait_for_port() { # name port seconds
+  local deadline=$((SECONDS + $3))
+  until (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null; do
+    if ((SECONDS > deadline)); then log "$1 did not accept connections on port $2 within $3 s"; return 1; fi
+    sleep 0.3
+  done
+}
+
+apt_updated=0
+apt_install() {
+  if ((apt_updated == 0)); then log "apt-get update"; apt-get update -qq >/dev/null; apt_updated=1; fi
+  log "installing $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+install() {
+  [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || apt_install rabbitmq-server
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
+  command -v node >/dev/null || apt_install nodejs npm
+  local s3rver="$state/s3rver/node_modules/s3rver"
+  if [ ! -f "$s3rver/package.json" ] || ! grep -q "\"version\": \"$s3rver_version\"" "$s3rver/package.json"; then
+    log "installing s3rver@$s3rver_version"
+    mkdir -p "$state/s3rver"
+    npm install --prefix "$state/s3rver" --no-audit --no-fund --silent "s3rver@$s3rver_version" >/dev/null
+  fi
+  # s3rver answers listings in a namespace that the Minio SDK does not recognise (it then returns empty listings
+  # without error); use the namespace S3 itself uses.
+  grep -rl 'http://doc.s3.amazonaws.com/2006-03-01/' "$s3rver/lib" 2>/dev/null | xargs -r sed -i 's#http://doc.s3.amazonaws.com/2006-03-01/#http://s3.amazonaws.com/doc/2006-03-01/#g'
+}
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1; }
+
+rabbitmq_env() {
+  local dir="$state/rabbitmq"
+  export HOME="$dir" RABBITMQ_NODENAME="spine-test@localhost" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+  export RABBITMQ_NODE_PORT="$amqp_port" RABBITMQ_DIST_PORT="$dist_port" ERL_EPMD_PORT="$epmd_port"
+  export RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_PID_FILE="$dir/rabbitmq.pid"
+  export RABBITMQ_CONFIG_FILE="$dir/rabbitmq" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins"
+  export RABBITMQ_CONF_ENV_FILE="$dir/rabbitmq-env.conf" RABBITMQ_ADVANCED_CONFIG_FILE="$dir/advanced.config"
+}
+
+rabbitmq_start() {
+  local dir="$state/rabbitmq"
+  mkdir -p "$dir/mnesia" "$dir/log"
+  printf 'listeners.tcp.default = 127.0.0.1:%s\nloopback_users = none\n' "$amqp_port" >"$dir/rabbitmq.conf"
+  printf '[].\n' >"$dir/enabled_plugins"
+  : >"$dir/rabbitmq-env.conf"
+  [ -f "$dir/advanced.config" ] || printf '[].\n' >"$dir/advanced.config"
+  (rabbitmq_env; /usr/lib/rabbitmq/bin/rabbitmq-server -detached >>"$dir/log/start.log" 2>&1)
+  # The node answers pings a few seconds before the AMQP listener exists, so wait for the port itself.
+  wait_for_port RabbitMQ "$amqp_port" 60
+  log "RabbitMQ on 127.0.0.1:$amqp_port"
+}
+
+rabbitmq_stop() {
+  local pidfile="$state/rabbitmq/rabbitmq.pid"
+  if [ -f "$pidfile" ]; then
+    local pid; pid=$(cat "$pidfile")
+    if kill -TERM "$pid" 2>/dev/null; then
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$pidfile"
+  fi
+  epmd -port "$epmd_port" -kill >/dev/null 2>&1 || true
+}
+
+s3_start() {
+  local dir="$state/s3"
+  mkdir -p "$dir/data"
+  node "$state/s3rver/node_modules/s3rver/bin/s3rver.js" -d "$dir/data" -a 127.0.0.1 -p "$s3_port" --silent >"$dir/s3rver.log" 2>&1 &
+  echo $! >"$dir/s3rver.pid"
+  wait_for_port s3rver "$s3_port" 30
+  log "S3 API (s3rver) on 127.0.0.1:$s3_port"
+}
+
+s3_stop() {
+  local pidfile="$state/s3/s3rver.pid"
+  [ -f "$pidfile" ] && kill -TERM "$(cat "$pidfile")" 2>/dev/null || true
+  rm -f "$pidfile"
+}
+
+# initdb and postgres refuse to run as root, so they run as the postgres user on a folder it owns.
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+pg_start() {
+  local dir="$state/postgres" bin; bin=$(pg_bin)
+  mkdir -p "$dir"
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    as_postgres "$bin/initdb" -D "$dir/data" -A trust -U postgres >"$dir/initdb.log" 2>&1
+  fi
+  as_postgres "$bin/pg_ctl" -D "$dir/data" -o "-p $pg_port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" -l "$dir/postgres.log" -w start >/dev/null
+  wait_for_port PostgreSQL "$pg_port" 30
+  log "PostgreSQL on 127.0.0.1:$pg_port"
+}
+
+pg_stop() {
+  local dir="$state/postgres"
+  [ -f "$dir/data/postmaster.pid" ] && as_postgres "$(pg_bin)/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
+}
+
+write_env() {
+  cat >"$state/env" <<ENV
+export SPINE_TEST_RABBITMQ_URL=amqp://guest:guest@127.0.0.1:$amqp_port/
+export SPINE_TEST_RABBITMQ_CONTROL="$root/tests/infra/test-services.sh"
+export SPINE_TEST_S3_ENDPOINT=127.0.0.1:$s3_port
+export SPINE_TEST_S3_ACCESS_KEY=S3RVER
+export SPINE_TEST_S3_SECRET_KEY=S3RVER
+export SPINE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+ENV
+}
+
+case "${1:-}" in
+  start)
+    mkdir -p "$state"
+    install
+    rabbitmq_stop; s3_stop; pg_stop
+    rabbitmq_start; s3_start; pg_start
+    write_env
+    log "endpoints written to $state/env"
+    ;;
+  stop) rabbitmq_stop; s3_stop; pg_stop; log "stopped" ;;
+  env) cat "$state/env" ;;
+  rabbitmq-stop) rabbitmq_stop; log "RabbitMQ stopped" ;;
+  rabbitmq-start) rabbitmq_start ;;
+  *) echo "usage: $0 start|stop|env|rabbitmq-stop|rabbitmq-start" >&2; exit 2 ;;
+esac
