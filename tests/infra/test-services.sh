@@ -6,8 +6,8 @@
 #   tests/infra/test-services.sh start            install what is missing, start all three, write the env file
 #   tests/infra/test-services.sh stop             stop all three
 #   tests/infra/test-services.sh env              print the env file (source it to run tests by hand)
-#   tests/infra/test-services.sh rabbitmq-stop    stop the broker only (the restart test uses this)
-#   tests/infra/test-services.sh rabbitmq-start   start the broker again on the same port and data
+#   tests/infra/test-services.sh rabbitmq-stop    stop the "restartable" broker (the restart test uses this)
+#   tests/infra/test-services.sh rabbitmq-start   start it again on the same port and data
 #
 # State lives in .test-services/ at the repository root (git-ignored). Ports can be moved with SPINE_TEST_AMQP_PORT,
 # SPINE_TEST_S3_PORT and SPINE_TEST_PG_PORT.
@@ -16,8 +16,6 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 state="$root/.test-services"
 amqp_port=${SPINE_TEST_AMQP_PORT:-25682}
-dist_port=$((amqp_port + 100))
-epmd_port=$((amqp_port + 30000))
 s3_port=${SPINE_TEST_S3_PORT:-19300}
 pg_port=${SPINE_TEST_PG_PORT:-15433}
 s3rver_version=3.7.1
@@ -51,35 +49,44 @@ install() {
   fi
   # s3rver answers listings in a namespace that the Minio SDK does not recognise (it then returns empty listings
   # without error); use the namespace S3 itself uses.
-  grep -rl 'http://doc.s3.amazonaws.com/2006-03-01/' "$s3rver/lib" 2>/dev/null | xargs -r sed -i 's#http://doc.s3.amazonaws.com/2006-03-01/#http://s3.amazonaws.com/doc/2006-03-01/#g'
+  grep -rl 'http://doc.s3.amazonaws.com/2006-03-01/' "$s3rver/lib" 2>/dev/null | xargs -r sed -i 's#http://doc.s3.amazonaws.com/2006-03-01/#http://s3.amazonaws.com/doc/2006-03-01/#g' || true
 }
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1; }
 
-rabbitmq_env() {
-  local dir="$state/rabbitmq"
-  export HOME="$dir" RABBITMQ_NODENAME="spine-test@localhost" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
-  export RABBITMQ_NODE_PORT="$amqp_port" RABBITMQ_DIST_PORT="$dist_port" ERL_EPMD_PORT="$epmd_port"
+# Two brokers: "main" for most tests, and "restartable", which the restart test stops and starts without
+# disturbing tests that run at the same time on the main one.
+rabbitmq_port() { if [ "$1" = restartable ]; then echo $((amqp_port + 1)); else echo "$amqp_port"; fi; }
+
+rabbitmq_env() { # instance
+  local dir="$state/rabbitmq-$1" port; port=$(rabbitmq_port "$1")
+  export HOME="$dir" RABBITMQ_NODENAME="spine-test-$1@localhost" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+  export RABBITMQ_NODE_PORT="$port" RABBITMQ_DIST_PORT=$((port + 100)) ERL_EPMD_PORT=$((port + 30000))
   export RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_PID_FILE="$dir/rabbitmq.pid"
   export RABBITMQ_CONFIG_FILE="$dir/rabbitmq" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins"
   export RABBITMQ_CONF_ENV_FILE="$dir/rabbitmq-env.conf" RABBITMQ_ADVANCED_CONFIG_FILE="$dir/advanced.config"
 }
 
-rabbitmq_start() {
-  local dir="$state/rabbitmq"
+rabbitmq_launch() { # instance
+  local dir="$state/rabbitmq-$1" port; port=$(rabbitmq_port "$1")
   mkdir -p "$dir/mnesia" "$dir/log"
-  printf 'listeners.tcp.default = 127.0.0.1:%s\nloopback_users = none\n' "$amqp_port" >"$dir/rabbitmq.conf"
+  printf 'listeners.tcp.default = 127.0.0.1:%s\nloopback_users = none\n' "$port" >"$dir/rabbitmq.conf"
   printf '[].\n' >"$dir/enabled_plugins"
   : >"$dir/rabbitmq-env.conf"
   [ -f "$dir/advanced.config" ] || printf '[].\n' >"$dir/advanced.config"
-  (rabbitmq_env; /usr/lib/rabbitmq/bin/rabbitmq-server -detached >>"$dir/log/start.log" 2>&1)
-  # The node answers pings a few seconds before the AMQP listener exists, so wait for the port itself.
-  wait_for_port RabbitMQ "$amqp_port" 60
-  log "RabbitMQ on 127.0.0.1:$amqp_port"
+  (rabbitmq_env "$1"; /usr/lib/rabbitmq/bin/rabbitmq-server -detached >>"$dir/log/start.log" 2>&1)
 }
 
-rabbitmq_stop() {
-  local pidfile="$state/rabbitmq/rabbitmq.pid"
+rabbitmq_wait() { # instance
+  # The node answers pings a few seconds before the AMQP listener exists, so wait for the port itself.
+  wait_for_port "RabbitMQ ($1)" "$(rabbitmq_port "$1")" 60
+  log "RabbitMQ ($1) on 127.0.0.1:$(rabbitmq_port "$1")"
+}
+
+rabbitmq_start() { rabbitmq_launch "$1"; rabbitmq_wait "$1"; }
+
+rabbitmq_stop() { # instance
+  local pidfile="$state/rabbitmq-$1/rabbitmq.pid" port; port=$(rabbitmq_port "$1")
   if [ -f "$pidfile" ]; then
     local pid; pid=$(cat "$pidfile")
     if kill -TERM "$pid" 2>/dev/null; then
@@ -88,7 +95,7 @@ rabbitmq_stop() {
     fi
     rm -f "$pidfile"
   fi
-  epmd -port "$epmd_port" -kill >/dev/null 2>&1 || true
+  epmd -port $((port + 30000)) -kill >/dev/null 2>&1 || true
 }
 
 s3_start() {
@@ -128,7 +135,8 @@ pg_stop() {
 
 write_env() {
   cat >"$state/env" <<ENV
-export SPINE_TEST_RABBITMQ_URL=amqp://guest:guest@127.0.0.1:$amqp_port/
+export SPINE_TEST_RABBITMQ_URL=amqp://guest:guest@127.0.0.1:$(rabbitmq_port main)/
+export SPINE_TEST_RESTARTABLE_RABBITMQ_URL=amqp://guest:guest@127.0.0.1:$(rabbitmq_port restartable)/
 export SPINE_TEST_RABBITMQ_CONTROL="$root/tests/infra/test-services.sh"
 export SPINE_TEST_S3_ENDPOINT=127.0.0.1:$s3_port
 export SPINE_TEST_S3_ACCESS_KEY=S3RVER
@@ -141,14 +149,16 @@ case "${1:-}" in
   start)
     mkdir -p "$state"
     install
-    rabbitmq_stop; s3_stop; pg_stop
-    rabbitmq_start; s3_start; pg_start
+    rabbitmq_stop main; rabbitmq_stop restartable; s3_stop; pg_stop
+    rabbitmq_launch main; rabbitmq_launch restartable
+    s3_start; pg_start
+    rabbitmq_wait main; rabbitmq_wait restartable
     write_env
     log "endpoints written to $state/env"
     ;;
-  stop) rabbitmq_stop; s3_stop; pg_stop; log "stopped" ;;
+  stop) rabbitmq_stop main; rabbitmq_stop restartable; s3_stop; pg_stop; log "stopped" ;;
   env) cat "$state/env" ;;
-  rabbitmq-stop) rabbitmq_stop; log "RabbitMQ stopped" ;;
-  rabbitmq-start) rabbitmq_start ;;
-  *) echo "usage: $0 start|stop|env|rabbitmq-stop|rabbitmq-start" >&2; exit 2 ;;
+  rabbitmq-stop) rabbitmq_stop "${2:-restartable}"; log "RabbitMQ (${2:-restartable}) stopped" ;;
+  rabbitmq-start) rabbitmq_start "${2:-restartable}" ;;
+  *) echo "usage: $0 start|stop|env|rabbitmq-stop [INSTANCE]|rabbitmq-start [INSTANCE]" >&2; exit 2 ;;
 esac

@@ -52,6 +52,7 @@ internal static class ProbeCommand
             }
         });
         builder.Services.AddSingleton<DeploymentProbe>();
+        builder.Services.Configure<MassTransitHostOptions>(host => host.WaitUntilStarted = true);
 
         using var host = builder.Build();
         await host.StartAsync(cancellationToken);

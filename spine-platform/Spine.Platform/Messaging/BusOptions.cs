@@ -51,12 +51,25 @@ public sealed class RabbitMqOptions
 
 public sealed class RetryOptions
 {
-    /// <summary>Waits between immediate retries; their count is the number of retries. Empty: no retry.</summary>
-    public List<TimeSpan> Intervals { get; set; } = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
+    public static readonly IReadOnlyList<TimeSpan> DefaultIntervals = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Waits between immediate retries; their count is the number of retries. Unset: <see cref="DefaultIntervals"/>.</summary>
+    /// <remarks>An array left null, because configuration binding appends to a pre-filled list instead of replacing it.</remarks>
+    public TimeSpan[]? Intervals { get; set; }
+
+    public IReadOnlyList<TimeSpan> EffectiveIntervals => !Enabled ? [] : Intervals ?? DefaultIntervals;
 }
 
 public sealed class RedeliveryOptions
 {
-    /// <summary>Waits before each redelivery. Empty: no redelivery.</summary>
-    public List<TimeSpan> Intervals { get; set; } = [TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10)];
+    public static readonly IReadOnlyList<TimeSpan> DefaultIntervals = [TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10)];
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Waits before each redelivery. Unset: <see cref="DefaultIntervals"/>.</summary>
+    public TimeSpan[]? Intervals { get; set; }
+
+    public IReadOnlyList<TimeSpan> EffectiveIntervals => !Enabled ? [] : Intervals ?? DefaultIntervals;
 }

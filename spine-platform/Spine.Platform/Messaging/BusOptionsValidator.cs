@@ -41,12 +41,12 @@ internal sealed class BusOptionsValidator : IValidateOptions<BusOptions>
             failures.Add($"ConcurrencyLimits:{endpoint}", $"is {limit}; it must be at least 1.");
         }
 
-        if (options.Retry.Intervals.Any(interval => interval < TimeSpan.Zero))
+        if (options.Retry.EffectiveIntervals.Any(interval => interval < TimeSpan.Zero))
         {
             failures.Add("Retry:Intervals", "must not be negative.");
         }
 
-        if (options.Redelivery.Intervals.Any(interval => interval <= TimeSpan.Zero))
+        if (options.Redelivery.EffectiveIntervals.Any(interval => interval <= TimeSpan.Zero))
         {
             failures.Add("Redelivery:Intervals", "must be positive.");
         }

@@ -60,7 +60,8 @@ public static class SpineBusExtensions
 
         builder.Services.Configure<MassTransitHostOptions>(host =>
         {
-            host.WaitUntilStarted = true;
+            // The host answers /health/live while the broker is still out of reach; /health/ready says it is not ready.
+            host.WaitUntilStarted = false;
             host.StopTimeout = TimeSpan.FromSeconds(30);
         });
         return builder;
@@ -72,14 +73,14 @@ public static class SpineBusExtensions
     private static void ConfigureEndpoint(BusOptions options, BusTransport transport, string queueName, IReceiveEndpointConfigurator endpoint)
     {
         var canDelay = transport == BusTransport.InMemory || options.RabbitMq.DelayedExchangePlugin;
-        if (canDelay && options.Redelivery.Intervals.Count > 0)
+        if (canDelay && options.Redelivery.EffectiveIntervals.Count > 0)
         {
-            endpoint.UseDelayedRedelivery(redelivery => redelivery.Intervals([.. options.Redelivery.Intervals]));
+            endpoint.UseDelayedRedelivery(redelivery => redelivery.Intervals([.. options.Redelivery.EffectiveIntervals]));
         }
 
-        if (options.Retry.Intervals.Count > 0)
+        if (options.Retry.EffectiveIntervals.Count > 0)
         {
-            endpoint.UseMessageRetry(retry => retry.Intervals([.. options.Retry.Intervals]));
+            endpoint.UseMessageRetry(retry => retry.Intervals([.. options.Retry.EffectiveIntervals]));
         }
 
         var unprefixed = string.IsNullOrEmpty(options.QueuePrefix) || !queueName.StartsWith(options.QueuePrefix, StringComparison.Ordinal)

@@ -1,0 +1,6 @@
+using Spine.Testing;
+
+namespace Spine.Cli.Tests;
+
+[CollectionDefinition(RealServicesCollection.Name)]
+public sealed class RealServicesCollectionDefinition;

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Spine.Testing;
+
+namespace Spine.Cli.Tests;
+
+/// <summary><c>spine serve</c> as its own process: health endpoints for Kubernetes probes.</summary>
+public sealed class ServeHealthTests
+{
+    [Fact]
+    public async Task Served_host_is_live_but_not_ready_while_its_broker_is_unreachable()
+    {
+        var port = SpineProcess.FreeTcpPort();
+        var deadBroker = SpineProcess.FreeTcpPort();
+        var data = Path.Combine(Path.GetTempPath(), "spine-serve-" + Guid.NewGuid().ToString("n"));
+        await using var spine = SpineProcess.Start(
+            ["serve", "--services", "probe", "--urls", $"http://127.0.0.1:{port}"],
+            new Dictionary<string, string>
+            {
+                ["Spine__Bus__Transport"] = "RabbitMq",
+                ["Spine__Bus__RabbitMq__Url"] = $"amqp://guest:guest@127.0.0.1:{deadBroker}/",
+                ["Spine__Storage__FileSystem__Root"] = Path.Combine(data, "objects"),
+                ["Spine__Ledger__ConnectionString"] = $"Data Source={Path.Combine(data, "ledger.db")}",
+            });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        var live = await HealthEndpoint.WaitForAnswerAsync(http, "/health/live", spine, TimeSpan.FromSeconds(60));
+        var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        var report = JsonNode.Parse(await ready.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("Healthy", report["checks"]!["object-store"]!["status"]!.GetValue<string>());
+        Assert.Equal("Healthy", report["checks"]!["ledger"]!["status"]!.GetValue<string>());
+        Assert.NotEqual("Healthy", report["checks"]!["masstransit-bus"]!["status"]!.GetValue<string>());
+    }
+}
+
+internal static class HealthEndpoint
+{
+    /// <summary>Polls until the endpoint answers at all (any status); fails with the process's output if it never does.</summary>
+    public static async Task<HttpResponseMessage> WaitForAnswerAsync(HttpClient http, string path, SpineProcess process, TimeSpan within, HttpStatusCode? wanted = null)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.False(process.HasExited, $"spine exited early. Errors:\n{process.StandardError}");
+            try
+            {
+                var response = await http.GetAsync(new Uri(path, UriKind.Relative));
+                if (wanted is null || response.StatusCode == wanted)
+                {
+                    return response;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{path} did not answer{(wanted is null ? "" : $" {wanted}")} within {within.TotalSeconds:0} s. Errors:\n{process.StandardError}");
+    }
+}

@@ -1,0 +1,128 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+using Spine.Contracts.V1;
+using Spine.Platform.Ledger;
+
+namespace Spine.Platform.Tests.Ledger;
+
+/// <summary>What the ledger must do on every database it supports.</summary>
+public abstract class StudyLedgerContract
+{
+    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 28, 8, 0, 0, TimeSpan.Zero));
+
+    /// <summary>A ledger on a fresh, empty database, its schema created.</summary>
+    protected abstract Task<IStudyLedger> CreateLedgerAsync();
+
+    protected static async Task<IStudyLedger> CreateAsync(DbContextOptions<LedgerDbContext> options, TimeProvider clock)
+    {
+        var factory = new PooledDbContextFactory<LedgerDbContext>(options);
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            await db.Database.EnsureCreatedAsync();
+        }
+
+        return new EfStudyLedger(factory, clock);
+    }
+
+    [Fact]
+    public async Task Stage_transitions_round_trip_with_their_times_in_order()
+    {
+        var ledger = await CreateLedgerAsync();
+        var studyId = Guid.NewGuid();
+        var received = Clock.GetUtcNow();
+
+        await ledger.RegisterAsync(studyId, "2.25.1234");
+        await ledger.RecordAsync(studyId, PipelineStage.Ingestion, StageOutcome.Completed, "96 instances");
+        Clock.Advance(TimeSpan.FromSeconds(2.5));
+        await ledger.RecordAsync(studyId, PipelineStage.Preprocessing, StageOutcome.Started);
+        Clock.Advance(TimeSpan.FromMilliseconds(750));
+        await ledger.RecordAsync(studyId, PipelineStage.Preprocessing, StageOutcome.Completed);
+
+        var study = await ledger.FindAsync(studyId);
+
+        Assert.NotNull(study);
+        Assert.Equal("2.25.1234", study.StudyInstanceUid);
+        Assert.Equal(StudyStatus.InProgress, study.Status);
+        Assert.Equal(PipelineStage.Preprocessing, study.Stage);
+        Assert.Equal(received, study.CreatedAt);
+        Assert.Equal(received.AddSeconds(3.25), study.UpdatedAt);
+        Assert.Equal(
+            [
+                (PipelineStage.Ingestion, StageOutcome.Completed, received, "96 instances"),
+                (PipelineStage.Preprocessing, StageOutcome.Started, received.AddSeconds(2.5), null),
+                (PipelineStage.Preprocessing, StageOutcome.Completed, received.AddSeconds(3.25), null),
+            ],
+            study.Transitions.Select(t => (t.Stage, t.Outcome, t.At, t.Detail)).ToArray());
+    }
+
+    [Fact]
+    public async Task A_failed_stage_marks_the_study_failed_with_its_reason()
+    {
+        var ledger = await CreateLedgerAsync();
+        var studyId = Guid.NewGuid();
+        await ledger.RegisterAsync(studyId, "2.25.99");
+
+        await ledger.RecordAsync(studyId, PipelineStage.Preprocessing, StageOutcome.Failed, "no-axial-t2-series: no axial T2 series");
+
+        var study = await ledger.FindAsync(studyId);
+        Assert.Equal(StudyStatus.Failed, study!.Status);
+        Assert.Equal("no-axial-t2-series: no axial T2 series", study.Transitions.Single().Detail);
+    }
+
+    [Fact]
+    public async Task Reporting_completed_marks_the_study_completed()
+    {
+        var ledger = await CreateLedgerAsync();
+        var studyId = Guid.NewGuid();
+        await ledger.RegisterAsync(studyId, "2.25.7");
+
+        await ledger.RecordAsync(studyId, PipelineStage.Reporting, StageOutcome.Completed);
+
+        Assert.Equal(StudyStatus.Completed, (await ledger.FindAsync(studyId))!.Status);
+    }
+
+    [Fact]
+    public async Task Registering_a_study_twice_keeps_one_record()
+    {
+        var ledger = await CreateLedgerAsync();
+        var studyId = Guid.NewGuid();
+
+        await ledger.RegisterAsync(studyId, "2.25.5");
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await ledger.RegisterAsync(studyId, "2.25.5");
+
+        var all = await ledger.ListAsync(0, 100);
+        Assert.Single(all, s => s.StudyId == studyId);
+        Assert.Equal(Clock.GetUtcNow().AddMinutes(-1), all.Single(s => s.StudyId == studyId).CreatedAt);
+    }
+
+    [Fact]
+    public async Task Studies_are_listed_newest_first_in_pages()
+    {
+        var ledger = await CreateLedgerAsync();
+        var ids = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            var id = Guid.NewGuid();
+            ids.Add(id);
+            await ledger.RegisterAsync(id, $"2.25.{i}");
+            Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var page = await ledger.ListAsync(1, 2);
+
+        Assert.Equal([ids[3], ids[2]], page.Select(s => s.StudyId).ToArray());
+    }
+
+    [Fact]
+    public async Task Recording_a_stage_for_an_unknown_study_names_the_study()
+    {
+        var ledger = await CreateLedgerAsync();
+        var unknown = Guid.NewGuid();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ledger.RecordAsync(unknown, PipelineStage.Segmentation, StageOutcome.Started));
+
+        Assert.Contains(unknown.ToString(), error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,58 @@
+using DotNet.Testcontainers.Builders;
+using DotNet.Testcontainers.Containers;
+
+namespace Spine.Testing;
+
+/// <summary>
+/// A real S3 API: the s3rver that the test script started (<c>SPINE_TEST_S3_ENDPOINT</c>), or a MinIO container when
+/// a Docker daemon answers.
+/// </summary>
+public sealed class S3Endpoint : IAsyncLifetime
+{
+    private const string Image = "minio/minio:RELEASE.2025-04-22T22-12-26Z";
+    private IContainer? _container;
+
+    /// <summary>host:port, without scheme.</summary>
+    public string Endpoint { get; private set; } = null!;
+
+    public string AccessKey { get; private set; } = null!;
+
+    public string SecretKey { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var configured = Environment.GetEnvironmentVariable("SPINE_TEST_S3_ENDPOINT");
+        if (!string.IsNullOrEmpty(configured))
+        {
+            Endpoint = configured;
+            AccessKey = Environment.GetEnvironmentVariable("SPINE_TEST_S3_ACCESS_KEY") ?? "S3RVER";
+            SecretKey = Environment.GetEnvironmentVariable("SPINE_TEST_S3_SECRET_KEY") ?? "S3RVER";
+            return;
+        }
+
+        if (!DockerDaemon.IsAvailable)
+        {
+            throw new TestServiceUnavailableException("An S3 API server", "SPINE_TEST_S3_ENDPOINT");
+        }
+
+        AccessKey = "spine-test";
+        SecretKey = "spine-test-secret";
+        _container = new ContainerBuilder(Image)
+            .WithCommand("server", "/data")
+            .WithEnvironment("MINIO_ROOT_USER", AccessKey)
+            .WithEnvironment("MINIO_ROOT_PASSWORD", SecretKey)
+            .WithPortBinding(9000, assignRandomHostPort: true)
+            .WithWaitStrategy(Wait.ForUnixContainer().UntilHttpRequestIsSucceeded(request => request.ForPath("/minio/health/live").ForPort(9000)))
+            .Build();
+        await _container.StartAsync();
+        Endpoint = $"{_container.Hostname}:{_container.GetMappedPublicPort(9000)}";
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_container is not null)
+        {
+            await _container.DisposeAsync();
+        }
+    }
+}
