@@ -5,4 +5,5 @@ namespace Spine.Cli;
 
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ProbeResult))]
+[JsonSerializable(typeof(Commands.PixelsDescription))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

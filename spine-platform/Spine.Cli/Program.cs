@@ -5,5 +5,6 @@ var root = new RootCommand("Spine Platform: automated, interpretable reading of 
 {
     ServeCommand.Create(),
     ProbeCommand.Create(),
+    DicomCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
