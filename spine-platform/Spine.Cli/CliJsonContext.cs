@@ -6,4 +6,5 @@ namespace Spine.Cli;
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ProbeResult))]
 [JsonSerializable(typeof(Commands.PixelsDescription))]
+[JsonSerializable(typeof(Commands.FuzzSummary))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -6,5 +6,6 @@ var root = new RootCommand("Spine Platform: automated, interpretable reading of 
     ServeCommand.Create(),
     ProbeCommand.Create(),
     DicomCommand.Create(),
+    BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -109,3 +109,46 @@ public sealed class PixelDecodingTests
         Assert.Contains("3 frame(s) of 8192 bytes need 24576 bytes; the pixel data holds 8192", error.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class PixelValueTests
+{
+    [Fact]
+    public void Modality_values_apply_rescale_slope_and_intercept()
+    {
+        var dataset = ImageBuilders.MrImage(WritingTests.SampleMr());
+        dataset.SetNumbers(DicomTags.RescaleSlope, DicomVR.DS, 0.5).SetNumbers(DicomTags.RescaleIntercept, DicomVR.DS, -100);
+        var pixels = DicomPixelData.From(DicomFile.Read(DicomWriter.ToBytes(dataset)));
+
+        var stored = pixels.GetStoredValues(0);
+        var values = pixels.GetModalityValues(0);
+
+        Assert.Equal((0.5, -100.0), pixels.Rescale(0));
+        Assert.Equal((stored[77] * 0.5f) - 100, values[77]);
+    }
+
+    [Fact]
+    public void Per_frame_pixel_value_transformation_overrides_the_top_level_rescale()
+    {
+        var dataset = ImageBuilders.MrImage(WritingTests.SampleMr());
+        dataset.SetNumbers(DicomTags.RescaleSlope, DicomVR.DS, 1).SetNumbers(DicomTags.RescaleIntercept, DicomVR.DS, 0);
+        dataset.SetSequence(DicomTags.PerFrameFunctionalGroupsSequence, new DicomDataset().SetSequence(
+            DicomTags.PixelValueTransformationSequence,
+            new DicomDataset().SetNumbers(DicomTags.RescaleSlope, DicomVR.DS, 2).SetNumbers(DicomTags.RescaleIntercept, DicomVR.DS, 10)));
+
+        var pixels = DicomPixelData.From(DicomFile.Read(DicomWriter.ToBytes(dataset)));
+
+        Assert.Equal((2.0, 10.0), pixels.Rescale(0));
+    }
+
+    [Fact]
+    public void Eight_bit_rgb_secondary_capture_decodes_interleaved()
+    {
+        var rgb = Enumerable.Range(0, 4 * 5 * 3).Select(i => (byte)(i * 3)).ToArray();
+        var dataset = ImageBuilders.SecondaryCapture(WritingTests.SampleMr().Study, DicomUid.Generate(), 900, "overlays", 1, rows: 4, columns: 5, rgb);
+
+        var pixels = DicomPixelData.From(DicomFile.Read(DicomWriter.ToBytes(dataset)));
+
+        Assert.Equal((4, 5, 3, 8), (pixels.Frame.Rows, pixels.Frame.Columns, pixels.Frame.SamplesPerPixel, pixels.Frame.BitsAllocated));
+        Assert.Equal(rgb, pixels.DecodeFrame(0));
+    }
+}

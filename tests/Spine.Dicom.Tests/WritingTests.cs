@@ -161,3 +161,24 @@ public sealed class DcmtkReadsWrittenFilesTests
         }
     }
 }
+
+/// <summary>Deflated Explicit VR Little Endian, written by dcmtk and read by the toolkit.</summary>
+[Trait(TestTraits.Category, TestTraits.Integration)]
+public sealed class DeflatedReadingTests
+{
+    [Fact]
+    public async Task Deflated_file_written_by_dcmtk_reads_to_the_same_data_set()
+    {
+        var source = Corpus.File("pydicom/MR_small.dcm");
+        var deflated = Path.Combine(Path.GetTempPath(), $"spine-deflated-{Guid.NewGuid():n}.dcm");
+        var (exitCode, output) = await DcmtkReadsWrittenFilesTests.RunAsync("dcmconv", "+td", source, deflated);
+        Assert.True(exitCode == 0, output);
+
+        var read = DicomFile.Open(deflated);
+        File.Delete(deflated);
+
+        Assert.Equal(DicomTransferSyntax.DeflatedExplicitVRLittleEndian, read.TransferSyntax);
+        DatasetAssert.Equal(DicomFile.Open(source).Dataset, read.Dataset);
+        Assert.Equal(DicomPixelData.From(DicomFile.Open(source)).DecodeFrame(0), DicomPixelData.From(read).DecodeFrame(0));
+    }
+}

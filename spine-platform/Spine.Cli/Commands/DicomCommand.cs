@@ -7,12 +7,15 @@ namespace Spine.Cli.Commands;
 /// <summary><c>spine dicom info|pixels FILE</c>: look inside a DICOM file with the platform's own toolkit.</summary>
 internal sealed record PixelsDescription(int Rows, int Columns, int Frames, int SamplesPerPixel, int BitsAllocated, int BitsStored, bool Signed, string PhotometricInterpretation, string TransferSyntax);
 
+internal sealed record FuzzSummary(int Cases, int Refused, int Accepted, int Failures, long LargestAllocationBytes, double SlowestCaseMilliseconds, double ElapsedSeconds, int SeedFiles);
+
 internal static class DicomCommand
 {
     public static Command Create() => new("dicom", "Read DICOM files with the platform's toolkit.")
     {
         InfoCommand(),
         PixelsCommand(),
+        FuzzCommand(),
     };
 
     private static Command InfoCommand()
@@ -67,6 +70,44 @@ internal static class DicomCommand
             Console.WriteLine(JsonSerializer.Serialize(description, CliJsonContext.Default.PixelsDescription));
             return ExitCodes.Success;
         }));
+        return command;
+    }
+
+    private static Command FuzzCommand()
+    {
+        var corpus = new Option<DirectoryInfo>("--corpus") { Description = "Folder of DICOM files to mutate (searched recursively for *.dcm).", Required = true };
+        var cases = new Option<int>("--cases") { Description = "How many mutated files to read.", DefaultValueFactory = _ => 100_000 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the mutations.", DefaultValueFactory = _ => 1 };
+        var failures = new Option<DirectoryInfo?>("--failures") { Description = "Where to save inputs that fail, to reproduce them." };
+        var command = new Command("fuzz", "Read and decode damaged copies of DICOM files; fail on any error that is not the toolkit's own, any hang, and any allocation over 256 MB.")
+        {
+            corpus,
+            cases,
+            seed,
+            failures,
+        };
+        command.SetAction(parse =>
+        {
+            var seeds = Directory.EnumerateFiles(parse.GetValue(corpus)!.FullName, "*.dcm", SearchOption.AllDirectories)
+                .Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
+            if (seeds.Count == 0)
+            {
+                Console.Error.WriteLine("spine dicom fuzz: the corpus folder holds no .dcm files.");
+                return ExitCodes.Usage;
+            }
+
+            var fuzzer = new Spine.Dicom.Robustness.MutationFuzzer(seeds, parse.GetValue(seed)) { FailureFolder = parse.GetValue(failures)?.FullName };
+            var report = fuzzer.Run(parse.GetValue(cases));
+            Console.WriteLine(JsonSerializer.Serialize(
+                new FuzzSummary(report.Cases, report.Refused, report.Accepted, report.Failures.Count, report.LargestAllocation, report.SlowestCase.TotalMilliseconds, report.Elapsed.TotalSeconds, seeds.Count),
+                CliJsonContext.Default.FuzzSummary));
+            foreach (var failure in report.Failures.Take(50))
+            {
+                Console.Error.WriteLine(failure);
+            }
+
+            return report.Passed ? ExitCodes.Success : ExitCodes.Failure;
+        });
         return command;
     }
 

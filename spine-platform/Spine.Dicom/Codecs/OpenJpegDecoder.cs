@@ -121,6 +121,7 @@ internal sealed unsafe partial class OpenJpegDecoder : IFrameDecoder
             SetUserData(stream, (void*)GCHandle.ToIntPtr(handle), null);
             SetUserDataLength(stream, (ulong)source.Data.Length);
             Require(ReadHeader(stream, codec, &image), "its header cannot be read", errors);
+            CheckHeader(image, frame); // Before decoding: a damaged header must not make the library allocate a huge image.
             Require(DecodeImage(codec, stream, image), "its code-stream cannot be decoded", errors);
             Require(EndDecompress(codec, stream), "its code-stream does not end properly", errors);
             Copy(image, frame, destination);
@@ -141,6 +142,14 @@ internal sealed unsafe partial class OpenJpegDecoder : IFrameDecoder
             NativeMemory.Free(parameters);
             handle.Free();
             errorHandle.Free();
+        }
+    }
+
+    private static void CheckHeader(OpjImage* image, FrameInfo frame)
+    {
+        if (image->X1 - image->X0 != frame.Columns || image->Y1 - image->Y0 != frame.Rows || image->NumComps != frame.SamplesPerPixel)
+        {
+            throw new DicomCodecException($"JPEG 2000 frame is {image->X1 - image->X0}x{image->Y1 - image->Y0}x{image->NumComps}; the data set says {frame.Columns}x{frame.Rows}x{frame.SamplesPerPixel}.");
         }
     }
 

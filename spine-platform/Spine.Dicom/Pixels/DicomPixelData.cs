@@ -15,8 +15,11 @@ public sealed class DicomPixelData
     private readonly DicomElement _element;
     private readonly string? _source;
 
-    private DicomPixelData(DicomElement element, FrameInfo frame, int frames, DicomTransferSyntax syntax, string photometric, string? source)
+    private readonly DicomDataset _dataset;
+
+    private DicomPixelData(DicomDataset dataset, DicomElement element, FrameInfo frame, int frames, DicomTransferSyntax syntax, string photometric, string? source)
     {
+        _dataset = dataset;
         _element = element;
         Frame = frame;
         FrameCount = frames;
@@ -86,7 +89,7 @@ public sealed class DicomPixelData
                 $"{frames} frame(s) of {frame.Length} bytes need {frame.Length * frames} bytes; the pixel data holds {element.Value.Length}");
         }
 
-        return new DicomPixelData(element, frame, frames, element.IsEncapsulated ? syntax : NativeSyntaxOf(syntax), photometric, source);
+        return new DicomPixelData(dataset, element, frame, frames, element.IsEncapsulated ? syntax : NativeSyntaxOf(syntax), photometric, source);
     }
 
     private static DicomTransferSyntax NativeSyntaxOf(DicomTransferSyntax syntax) =>
@@ -156,6 +159,39 @@ public sealed class DicomPixelData
                 _ => (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(i * 4)),
             };
             values[i] = Frame.Signed ? (raw << shift) >> shift : (int)((uint)(raw << shift) >> shift);
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// Rescale Slope and Intercept of a frame (PS3.3 C.7.6.16.2.9 / C.11.1): from the frame's Pixel Value
+    /// Transformation functional group, else the shared one, else the top-level attributes; (1, 0) when none is given.
+    /// </summary>
+    public (double Slope, double Intercept) Rescale(int index)
+    {
+        var perFrame = _dataset.GetSequence(DicomTags.PerFrameFunctionalGroupsSequence);
+        var shared = _dataset.GetSequence(DicomTags.SharedFunctionalGroupsSequence);
+        foreach (var group in new[] { index < perFrame.Count ? perFrame[index] : null, shared.Count > 0 ? shared[0] : null })
+        {
+            if (group?.GetSequence(DicomTags.PixelValueTransformationSequence) is { Count: > 0 } transformation)
+            {
+                return (transformation[0].GetDouble(DicomTags.RescaleSlope) ?? 1, transformation[0].GetDouble(DicomTags.RescaleIntercept) ?? 0);
+            }
+        }
+
+        return (_dataset.GetDouble(DicomTags.RescaleSlope) ?? 1, _dataset.GetDouble(DicomTags.RescaleIntercept) ?? 0);
+    }
+
+    /// <summary>Modality values of a frame: stored values times the rescale slope plus the intercept.</summary>
+    public float[] GetModalityValues(int index)
+    {
+        var (slope, intercept) = Rescale(index);
+        var stored = GetStoredValues(index);
+        var values = new float[stored.Length];
+        for (var i = 0; i < stored.Length; i++)
+        {
+            values[i] = (float)((stored[i] * slope) + intercept);
         }
 
         return values;
