@@ -43,6 +43,22 @@ public sealed class DicomCommandTests
         Assert.True(reference.AsSpan(reference.Length - written.Length).SequenceEqual(written), "decoded frames differ from the uncompressed file's pixel data");
     }
 
+    [Theory]
+    [InlineData("pydicom/MR_small_jpeg_ls_lossless.dcm", "SPINE_CHARLS_LIBRARY", "JPEG-LS codec not installed", "libcharls2")]
+    [InlineData("pydicom/MR_small_jp2klossless.dcm", "SPINE_OPENJPEG_LIBRARY", "JPEG 2000 codec not installed", "libopenjp2-7")]
+    public async Task Missing_codec_library_is_reported_as_not_installed(string file, string variable, string message, string package)
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"spine-pixels-{Guid.NewGuid():n}.raw");
+
+        await using var spine = await SpineProcess.RunAsync(
+            ["dicom", "pixels", CorpusFile(file), "--out", output], Limit, new Dictionary<string, string> { [variable] = "/nonexistent/codec.so" });
+        File.Delete(output);
+
+        Assert.Equal(1, spine.ExitCode);
+        Assert.Contains(message, spine.StandardError, StringComparison.Ordinal);
+        Assert.Contains(package, spine.StandardError, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Damaged_file_fails_with_the_toolkits_message()
     {

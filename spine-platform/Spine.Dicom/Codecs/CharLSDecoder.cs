@@ -5,7 +5,7 @@ namespace Spine.Dicom.Codecs;
 /// <summary>JPEG-LS (lossless and near-lossless) through the system's CharLS 2 library (Debian package libcharls2), called directly.</summary>
 internal sealed unsafe partial class CharLSDecoder : IFrameDecoder
 {
-    private const string Library = "libcharls.so.2";
+    private const string Library = NativeCodecLibraries.CharLS;
 
     [StructLayout(LayoutKind.Sequential)]
     private struct CharLSFrameInfo
@@ -46,13 +46,14 @@ internal sealed unsafe partial class CharLSDecoder : IFrameDecoder
     public void Decode(ReadOnlySpan<byte> compressed, FrameInfo frame, Span<byte> destination)
     {
         nint decoder;
+        NativeCodecLibraries.EnsureResolver();
         try
         {
             decoder = Create();
         }
         catch (DllNotFoundException ex)
         {
-            throw new DicomCodecException($"JPEG-LS codec not installed: {Library} was not found (Debian package libcharls2).", ex);
+            throw new DicomCodecException(NativeCodecLibraries.NotInstalled("JPEG-LS", Library, NativeCodecLibraries.CharLSVariable, "libcharls2", ex), ex);
         }
 
         if (decoder == 0)

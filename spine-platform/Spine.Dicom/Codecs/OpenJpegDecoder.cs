@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Spine.Dicom.Codecs;
@@ -7,7 +6,7 @@ namespace Spine.Dicom.Codecs;
 /// <summary>JPEG 2000 (Part 1, lossless and lossy) through the system's OpenJPEG 2 library (Debian package libopenjp2-7), called directly.</summary>
 internal sealed unsafe partial class OpenJpegDecoder : IFrameDecoder
 {
-    private const string Library = "libopenjp2.so.7";
+    private const string Library = NativeCodecLibraries.OpenJpeg;
     private const int CodecJ2K = 0;
     private const int CodecJP2 = 2;
 
@@ -93,13 +92,14 @@ internal sealed unsafe partial class OpenJpegDecoder : IFrameDecoder
         // A JP2 file starts with a signature box; a bare codestream with SOC (FF4F).
         var format = compressed.Length >= 12 && BinaryPrimitives.ReadUInt32BigEndian(compressed[4..]) == 0x6A502020 ? CodecJP2 : CodecJ2K;
         nint codec;
+        NativeCodecLibraries.EnsureResolver();
         try
         {
             codec = CreateDecompress(format);
         }
         catch (DllNotFoundException ex)
         {
-            throw new DicomCodecException($"JPEG 2000 codec not installed: {Library} was not found (Debian package libopenjp2-7).", ex);
+            throw new DicomCodecException(NativeCodecLibraries.NotInstalled("JPEG 2000", Library, NativeCodecLibraries.OpenJpegVariable, "libopenjp2-7", ex), ex);
         }
 
         var source = new Source(compressed.ToArray());
@@ -247,19 +247,5 @@ internal sealed unsafe partial class OpenJpegDecoder : IFrameDecoder
 
         source.Position = position;
         return 1;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    internal static bool IsInstalled()
-    {
-        try
-        {
-            DestroyCodec(CreateDecompress(CodecJ2K));
-            return true;
-        }
-        catch (DllNotFoundException)
-        {
-            return false;
-        }
     }
 }
