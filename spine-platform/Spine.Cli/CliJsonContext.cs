@@ -7,4 +7,5 @@ namespace Spine.Cli;
 [JsonSerializable(typeof(ProbeResult))]
 [JsonSerializable(typeof(Commands.PixelsDescription))]
 [JsonSerializable(typeof(Commands.FuzzSummary))]
+[JsonSerializable(typeof(Commands.PhantomSummary))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

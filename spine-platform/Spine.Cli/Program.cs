@@ -7,5 +7,6 @@ var root = new RootCommand("Spine Platform: automated, interpretable reading of 
     ProbeCommand.Create(),
     DicomCommand.Create(),
     BenchCommand.Create(),
+    PhantomCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

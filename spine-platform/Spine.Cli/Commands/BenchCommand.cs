@@ -16,7 +16,32 @@ internal static class BenchCommand
     public static Command Create() => new("bench", "Benchmarks, reported as ratios against a reference run on the same machine.")
     {
         DicomBench(),
+        PhantomBench(),
     };
+
+    private static Command PhantomBench()
+    {
+        var repeat = new Option<int>("--repeat") { Description = "Studies to generate (after one warm-up).", DefaultValueFactory = _ => 5 };
+        var command = new Command("phantom", "Time the generation of one 5-level study (in memory, and written to disk) against the 2-second target.") { repeat };
+        command.SetAction(parse =>
+        {
+            var count = parse.GetValue(repeat);
+            var seed = 1000;
+            var inMemory = MedianMilliseconds(count, () => Spine.Phantom.PhantomGenerator.Generate(new Spine.Phantom.PhantomOptions { Seed = seed++ }));
+            var folder = Path.Combine(Path.GetTempPath(), $"spine-bench-phantom-{Environment.ProcessId}");
+            var written = MedianMilliseconds(count, () =>
+            {
+                Spine.Phantom.PhantomWriter.WriteStudy(Spine.Phantom.PhantomGenerator.Generate(new Spine.Phantom.PhantomOptions { Seed = seed++ }), folder);
+                Directory.Delete(folder, recursive: true);
+            });
+            Console.WriteLine("| one 5-level study (320x320, 3 series) | median (ms) | ratio to the 2,000 ms target |");
+            Console.WriteLine("| --- | ---: | ---: |");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| generated in memory | {inMemory:0} | {inMemory / 2000:0.00} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| generated and written (DICOM, NIfTI, JSON) | {written:0} | {written / 2000:0.00} |"));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
 
     private static Command DicomBench()
     {

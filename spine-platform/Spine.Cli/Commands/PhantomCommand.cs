@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spine.Phantom;
+
+namespace Spine.Cli.Commands;
+
+/// <summary><c>spine phantom study|dataset|figures</c>: synthetic axial T2 lumbar studies with exact ground truth.</summary>
+internal static class PhantomCommand
+{
+    public static Command Create() => new("phantom", "Generate synthetic lumbar spine MRI studies with ground truth (no patient data).")
+    {
+        StudyCommand(),
+        DatasetCommand(),
+        FiguresCommand(),
+    };
+
+    private static Command DatasetCommand()
+    {
+        var cases = new Option<int>("--cases") { Description = "Studies to generate; each gives five cases, one per level.", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Seed of the first study; study n uses seed + n.", DefaultValueFactory = _ => 1 };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Dataset folder (nnU-Net layout).", Required = true };
+        var noise = new Option<double>("--noise") { Description = "Rician noise as a fraction of the CSF signal.", DefaultValueFactory = _ => new PhantomOptions().Noise };
+        var bias = new Option<double>("--bias") { Description = "Peak deviation of the bias field.", DefaultValueFactory = _ => new PhantomOptions().Bias };
+        var mix = new Option<string>("--grade-mix") { Description = "Probabilities of grades 0,1,2,3 (comma-separated).", DefaultValueFactory = _ => "0.4,0.25,0.2,0.15" };
+        var command = new Command("dataset", "Write a training set in the nnU-Net layout (imagesTr, labelsTr, dataset.json) plus grades.json.")
+        {
+            cases,
+            seed,
+            output,
+            noise,
+            bias,
+            mix,
+        };
+        command.SetAction(parse =>
+        {
+            var gradeMix = parse.GetValue(mix)!.Split(',').Select(p => double.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            if (gradeMix.Length != 4 || gradeMix.Any(p => p < 0) || gradeMix.Sum() <= 0)
+            {
+                Console.Error.WriteLine("spine phantom dataset: --grade-mix needs four non-negative probabilities.");
+                return ExitCodes.Usage;
+            }
+
+            var written = PhantomDataset.Write(parse.GetValue(output)!.FullName, parse.GetValue(cases), parse.GetValue(seed),
+                _ => new PhantomOptions { Noise = parse.GetValue(noise), Bias = parse.GetValue(bias), GradeMix = gradeMix });
+            Console.WriteLine($"{written.Count} cases written to {parse.GetValue(output)!.FullName}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command StudyCommand()
+    {
+        var seed = new Option<int>("--seed") { Description = "Seed: the same seed gives the same study.", DefaultValueFactory = _ => 1 };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write the study into.", Required = true };
+        var noise = new Option<double>("--noise") { Description = "Rician noise as a fraction of the CSF signal.", DefaultValueFactory = _ => new PhantomOptions().Noise };
+        var command = new Command("study", "Write one study: DICOM series (axial T2 slabs, sagittal T2 and axial T1 distractors), label maps and ground-truth.json.")
+        {
+            seed,
+            output,
+            noise,
+        };
+        command.SetAction(parse =>
+        {
+            var folder = parse.GetValue(output)!.FullName;
+            var study = PhantomGenerator.Generate(new PhantomOptions { Seed = parse.GetValue(seed), Noise = parse.GetValue(noise) });
+            PhantomWriter.WriteStudy(study, folder);
+            Console.WriteLine(JsonSerializer.Serialize(
+                new PhantomSummary(folder, study.Truth.StudyInstanceUid, study.Series.Sum(s => s.Images.Count), study.Truth.Levels.Count),
+                CliJsonContext.Default.PhantomSummary));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command FiguresCommand()
+    {
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the PNG figures.", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Seed of the phantom.", DefaultValueFactory = _ => 7 };
+        var command = new Command("figures", "Draw one slice per central canal, foraminal and facet grade, without and with label contours.")
+        {
+            output,
+            seed,
+        };
+        command.SetAction(parse =>
+        {
+            var folder = parse.GetValue(output)!.FullName;
+            Directory.CreateDirectory(folder);
+            foreach (var (finding, name) in new[] { (PhantomFigures.Finding.CentralCanal, "central-canal"), (PhantomFigures.Finding.Foraminal, "foraminal-left"), (PhantomFigures.Finding.Facet, "facet-left") })
+            {
+                var path = Path.Combine(folder, $"phantom-{name}-grades.png");
+                File.WriteAllBytes(path, PhantomFigures.Grades(finding, parse.GetValue(seed)));
+                Console.WriteLine(path);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
+
+internal sealed record PhantomSummary(string Folder, string StudyInstanceUid, int Images, int Levels);

@@ -1,0 +1,140 @@
+namespace Spine.Phantom;
+
+/// <summary>Signal and label at a point of one level's slice: the anatomy painted back to front.</summary>
+internal static class SliceModel
+{
+    public readonly record struct Sample(float Signal, byte Label);
+
+    /// <param name="discFraction">How much of the slice's thickness lies within the disc (through-plane partial volume).</param>
+    public static Sample At(LevelAnatomy a, double u, double v, double discFraction, float[] s)
+    {
+        // Background: abdomen in front, retroperitoneal fat beside the spine, subcutaneous fat behind, air outside.
+        var signal = v > a.SkinV ? s[(int)Tissue.Air]
+            : v > a.SubcutaneousV ? s[(int)Tissue.SubcutaneousFat]
+            : v < a.DiscOuter.CentreV ? s[(int)Tissue.SoftTissue]
+            : s[(int)Tissue.RetroperitonealFat];
+        byte label = Labels.Background;
+
+        for (var m = 0; m < a.Muscles.Count; m++)
+        {
+            if (a.Muscles[m].Contains(u, v))
+            {
+                signal = s[(int)Tissue.Muscle];
+            }
+        }
+
+        for (var m = 0; m < a.Vessels.Count; m++)
+        {
+            if (a.Vessels[m].Contains(u, v))
+            {
+                signal = s[(int)Tissue.Vessel];
+            }
+        }
+
+        if (a.Canal.Contains(u, v))
+        {
+            (signal, label) = (s[(int)Tissue.EpiduralFat], Labels.CanalAndForamina);
+        }
+
+        for (var f = 0; f < a.Foramina.Count; f++)
+        {
+            var foramen = a.Foramina[f];
+            if (foramen.Region.Contains(u, v))
+            {
+                signal = foramen.Root.Contains(u, v) ? s[(int)Tissue.NerveRoot]
+                    : foramen.Fat.Contains(u, v) ? s[(int)Tissue.EpiduralFat]
+                    : s[(int)Tissue.Fibrous];
+                label = Labels.CanalAndForamina;
+            }
+            else if (foramen.Root.Contains(u, v))
+            {
+                (signal, label) = (s[(int)Tissue.NerveRoot], Labels.CanalAndForamina);
+            }
+        }
+
+        // Disc, or vertebral body away from the disc's mid-plane, mixed through the slice's thickness.
+        var inBody = a.DiscOuter.Contains(u, v) && !(a.DiscConcavity?.Contains(u, v) ?? false);
+        var inBulge = a.DiscBulge?.Contains(u, v) ?? false;
+        if (inBody || inBulge)
+        {
+            var discSignal = a.Nucleus.Contains(u, v)
+                ? (float)((a.NucleusSignal * s[(int)Tissue.Nucleus]) + ((1 - a.NucleusSignal) * s[(int)Tissue.Annulus]))
+                : s[(int)Tissue.Annulus];
+            var otherSignal = inBody
+                ? a.BodyMarrow.Contains(u, v) ? s[(int)Tissue.Marrow] : s[(int)Tissue.Cortex]
+                : signal;
+            signal = (float)((discFraction * discSignal) + ((1 - discFraction) * otherSignal));
+            label = discFraction >= 0.5 ? Labels.Disc : inBody ? Labels.Background : label;
+        }
+
+        for (var f = 0; f < a.Flavum.Count; f++)
+        {
+            if (a.Flavum[f].Contains(u, v))
+            {
+                (signal, label) = (s[(int)Tissue.Flavum], Labels.CanalAndForamina);
+            }
+        }
+
+        for (var f = 0; f < a.Facets.Count; f++)
+        {
+            var facet = a.Facets[f];
+            if (!facet.Near(u, v))
+            {
+                continue;
+            }
+
+            if (facet.Effusion is { } effusion && effusion.Contains(u, v) && !facet.InBone(u, v))
+            {
+                signal = s[(int)Tissue.Effusion];
+            }
+
+            if (facet.InJointSpace(u, v))
+            {
+                (signal, label) = (s[(int)Tissue.JointFluid], Labels.PosteriorElement);
+            }
+            else if (facet.InBone(u, v))
+            {
+                (signal, label) = (facet.InCortex(u, v) ? s[(int)Tissue.Cortex] : s[(int)Tissue.Marrow], Labels.PosteriorElement);
+            }
+        }
+
+        for (var b = 0; b <= a.Laminae.Count; b++)
+        {
+            var bone = b < a.Laminae.Count ? a.Laminae[b] : a.Spinous;
+            if (bone.Contains(u, v))
+            {
+                (signal, label) = ((bone with { Radius = bone.Radius - 1.2 }).Contains(u, v) ? s[(int)Tissue.Marrow] : s[(int)Tissue.Cortex], Labels.PosteriorElement);
+            }
+        }
+
+        if (a.Sac.Contains(u, v) && v >= a.SacAnteriorLimit)
+        {
+            label = Labels.ThecalSac;
+            if (a.Grades.CentralCanal == 3)
+            {
+                signal = (0.85f * s[(int)Tissue.Rootlet]) + (0.15f * s[(int)Tissue.Csf]); // one bundle, no CSF left
+            }
+            else
+            {
+                signal = s[(int)Tissue.Csf];
+                for (var r = 0; r < a.Rootlets.Count; r++)
+                {
+                    if (a.Rootlets[r].Contains(u, v))
+                    {
+                        signal = s[(int)Tissue.Rootlet];
+                        break;
+                    }
+                }
+            }
+        }
+
+        return new Sample(signal, label);
+    }
+
+    /// <summary>Fraction of a slice of <paramref name="thickness"/> centred <paramref name="offset"/> from the disc's mid-plane that lies within the disc.</summary>
+    public static double DiscFraction(double offset, double thickness, double discHalfHeight)
+    {
+        var overlap = Math.Min(offset + (thickness / 2), discHalfHeight) - Math.Max(offset - (thickness / 2), -discHalfHeight);
+        return Math.Clamp(overlap / thickness, 0, 1);
+    }
+}
