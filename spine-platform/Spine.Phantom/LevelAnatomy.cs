@@ -205,9 +205,10 @@ internal sealed class LevelAnatomy
             Facets = facets,
             Foramina = foramina,
             Muscles = [
-                new Ellipse(14, laminaV + 12, 11, 16), new Ellipse(-14, laminaV + 12, 11, 16), // multifidus
-                new Ellipse(36, laminaV + 6, 15, 19), new Ellipse(-36, laminaV + 6, 15, 19), // erector spinae
-                new Ellipse(discW / 2 + 10, discCentreV + 4, 12, 16), new Ellipse(-(discW / 2) - 10, discCentreV + 4, 12, 16), // psoas
+                new Ellipse(13, laminaV + 13, 10, 17), new Ellipse(-13, laminaV + 13, 10, 17), // multifidus
+                new Ellipse(36, laminaV + 8, 19, 24, 0.2), new Ellipse(-36, laminaV + 8, 19, 24, -0.2), // erector spinae
+                new Ellipse(62, discCentreV + 22, 13, 20, 0.5), new Ellipse(-62, discCentreV + 22, 13, 20, -0.5), // quadratus lumborum
+                new Ellipse((discW / 2) + 12, discCentreV + 2, 15, 21, -0.3), new Ellipse(-(discW / 2) - 12, discCentreV + 2, 15, 21, 0.3), // psoas
             ],
             Vessels = [new Ellipse(-9, discCentreV - (discAP / 2) - 9, 9, 8.5), new Ellipse(13, discCentreV - (discAP / 2) - 7, 10.5, 8)],
             SubcutaneousV = laminaV + Jitter(33, 0.1),

@@ -64,6 +64,20 @@ public static class PhantomFigures
         return Png.Encode(width, height, canvas);
     }
 
+    /// <summary>The whole mid slice of one level, without and with label contours, side by side.</summary>
+    public static byte[] Overview(int seed, SpinalLevel level = SpinalLevel.L4L5)
+    {
+        var study = PhantomGenerator.Generate(new PhantomOptions { Seed = seed, Distractors = false });
+        var slab = study.Slabs[(int)level];
+        var mid = study.Truth.Levels[(int)level].MidSlice;
+        var renderer = new SliceRenderer();
+        var (w, h) = (slab.Image.SizeI, slab.Image.SizeJ);
+        var canvas = new byte[((2 * w) + 4) * h * 3];
+        Paste(canvas, (2 * w) + 4, renderer.Render(slab.Image, mid), w, h, 0, 0);
+        Paste(canvas, (2 * w) + 4, renderer.Render(slab.Image, mid, slab.Labels), w, h, w + 4, 0);
+        return Png.Encode((2 * w) + 4, h, canvas);
+    }
+
     private static byte[] Crop(byte[] rgb, int width, int height, int x0, int y0, int size, int scale)
     {
         var output = new byte[size * scale * size * scale * 3];

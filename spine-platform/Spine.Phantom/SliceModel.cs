@@ -8,11 +8,13 @@ internal static class SliceModel
     /// <param name="discFraction">How much of the slice's thickness lies within the disc (through-plane partial volume).</param>
     public static Sample At(LevelAnatomy a, double u, double v, double discFraction, float[] s)
     {
-        // Background: abdomen in front, retroperitoneal fat beside the spine, subcutaneous fat behind, air outside.
+        // Background: abdomen in front, retroperitoneal fat beside the vertebra, the back's muscle behind it,
+        // subcutaneous fat, then air.
         var signal = v > a.SkinV ? s[(int)Tissue.Air]
             : v > a.SubcutaneousV ? s[(int)Tissue.SubcutaneousFat]
-            : v < a.DiscOuter.CentreV ? s[(int)Tissue.SoftTissue]
-            : s[(int)Tissue.RetroperitonealFat];
+            : v < a.DiscOuter.CentreV - a.DiscOuter.SemiV ? s[(int)Tissue.SoftTissue]
+            : v < a.DiscOuter.CentreV + a.DiscOuter.SemiV ? Math.Abs(u) < 75 ? s[(int)Tissue.RetroperitonealFat] : s[(int)Tissue.SoftTissue]
+            : s[(int)Tissue.Muscle];
         byte label = Labels.Background;
 
         for (var m = 0; m < a.Muscles.Count; m++)
@@ -36,6 +38,22 @@ internal static class SliceModel
             (signal, label) = (s[(int)Tissue.EpiduralFat], Labels.CanalAndForamina);
         }
 
+        // Disc, or vertebral body away from the disc's mid-plane, mixed through the slice's thickness.
+        var inBody = a.DiscOuter.Contains(u, v) && !(a.DiscConcavity?.Contains(u, v) ?? false);
+        var inBulge = a.DiscBulge?.Contains(u, v) ?? false;
+        if (inBody || inBulge)
+        {
+            var discSignal = a.Nucleus.Contains(u, v)
+                ? (float)((a.NucleusSignal * s[(int)Tissue.Nucleus]) + ((1 - a.NucleusSignal) * s[(int)Tissue.Annulus]))
+                : s[(int)Tissue.Annulus];
+            var otherSignal = inBody
+                ? a.BodyMarrow.Contains(u, v) ? s[(int)Tissue.Marrow] : s[(int)Tissue.Cortex]
+                : signal;
+            signal = (float)((discFraction * discSignal) + ((1 - discFraction) * otherSignal));
+            label = discFraction >= 0.5 ? Labels.Disc : inBody ? Labels.Background : label;
+        }
+
+        // The foramina lie beside the disc's posterolateral margin; what narrows them is drawn into their own shape.
         for (var f = 0; f < a.Foramina.Count; f++)
         {
             var foramen = a.Foramina[f];
@@ -50,21 +68,6 @@ internal static class SliceModel
             {
                 (signal, label) = (s[(int)Tissue.NerveRoot], Labels.CanalAndForamina);
             }
-        }
-
-        // Disc, or vertebral body away from the disc's mid-plane, mixed through the slice's thickness.
-        var inBody = a.DiscOuter.Contains(u, v) && !(a.DiscConcavity?.Contains(u, v) ?? false);
-        var inBulge = a.DiscBulge?.Contains(u, v) ?? false;
-        if (inBody || inBulge)
-        {
-            var discSignal = a.Nucleus.Contains(u, v)
-                ? (float)((a.NucleusSignal * s[(int)Tissue.Nucleus]) + ((1 - a.NucleusSignal) * s[(int)Tissue.Annulus]))
-                : s[(int)Tissue.Annulus];
-            var otherSignal = inBody
-                ? a.BodyMarrow.Contains(u, v) ? s[(int)Tissue.Marrow] : s[(int)Tissue.Cortex]
-                : signal;
-            signal = (float)((discFraction * discSignal) + ((1 - discFraction) * otherSignal));
-            label = discFraction >= 0.5 ? Labels.Disc : inBody ? Labels.Background : label;
         }
 
         for (var f = 0; f < a.Flavum.Count; f++)

@@ -92,6 +92,9 @@ internal static class PhantomCommand
                 Console.WriteLine(path);
             }
 
+            var overview = Path.Combine(folder, "phantom-l4-l5-slice.png");
+            File.WriteAllBytes(overview, PhantomFigures.Overview(parse.GetValue(seed)));
+            Console.WriteLine(overview);
             return ExitCodes.Success;
         });
         return command;
