@@ -1,0 +1,50 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Spine.Training;
+
+var dataset = new Option<DirectoryInfo>("--dataset") { Description = "Training set in the nnU-Net layout (spine phantom dataset writes one).", Required = true };
+var output = new Option<DirectoryInfo>("--out") { Description = "Model folder to write (model.onnx, model.json, checkpoint.bin).", Required = true };
+var steps = new Option<int>("--steps") { Description = "Training steps.", DefaultValueFactory = _ => new SegmenterOptions().Steps };
+var batch = new Option<int>("--batch") { Description = "Slices per step.", DefaultValueFactory = _ => new SegmenterOptions().BatchSize };
+var crop = new Option<int>("--crop") { Description = "Square crop size in pixels.", DefaultValueFactory = _ => new SegmenterOptions().Crop };
+var channels = new Option<int>("--channels") { Description = "Channels of the first level.", DefaultValueFactory = _ => new SegmenterOptions().BaseChannels };
+var seed = new Option<int>("--seed") { Description = "Seed of initialisation and sampling.", DefaultValueFactory = _ => 1 };
+var version = new Option<string>("--version") { Description = "Version written into model.json.", DefaultValueFactory = _ => "0.1.0" };
+
+var segmenter = new Command("segmenter", "Train the 2-D V-Net segmenter (disc, posterior element, thecal sac, canal and foramina) and export it to ONNX.")
+{
+    dataset, output, steps, batch, crop, channels, seed, version,
+};
+segmenter.SetAction(parse =>
+{
+    var data = SliceSet.Load(parse.GetValue(dataset)!.FullName);
+    var watch = Stopwatch.StartNew();
+    var options = new SegmenterOptions
+    {
+        Steps = parse.GetValue(steps),
+        BatchSize = parse.GetValue(batch),
+        Crop = parse.GetValue(crop),
+        BaseChannels = parse.GetValue(channels),
+        Seed = parse.GetValue(seed),
+        Progress = (step, loss) => Console.WriteLine(FormattableString.Invariant($"step {step,6}  loss {loss:0.0000}  {watch.Elapsed.TotalSeconds,7:0} s")),
+    };
+    Spine.Training.Networks.VNet2d model;
+    try
+    {
+        (model, _) = SegmenterTrainer.Train(data, options);
+    }
+    catch (TrainingDivergedException ex)
+    {
+        Console.Error.WriteLine($"spine-train: {ex.Message}");
+        return 1;
+    }
+
+    Console.WriteLine(SegmenterTrainer.Describe(watch, options.Steps));
+    var manifest = SegmenterExport.Write(model, parse.GetValue(output)!.FullName, "spine-vnet-segmenter", parse.GetValue(version)!, 0.6875,
+        $"Synthetic phantoms only: {data.Slices.Count} axial slices from {parse.GetValue(dataset)!.Name} (Spine.Phantom). Not clinically validated.");
+    Console.WriteLine($"model.onnx sha256 {manifest.Sha256}");
+    return 0;
+});
+
+var root = new RootCommand("spine-train: trains Spine Platform's models on TorchSharp (CPU) and exports them to ONNX.") { segmenter };
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,33 @@
+using System.Runtime;
+
+namespace Spine.Training;
+
+/// <summary>
+/// TorchSharp hands temporary Scalar objects to native code without keeping them alive; a garbage collection during
+/// the native call frees them ("argument alpha must not be a floating point number", crashes in BatchNorm and Adam).
+/// Finalizers queued by an earlier collection are run to the end first, then collections are held back for the length
+/// of a training step or forward pass, so that no finalizer runs while native code uses those temporaries.
+/// </summary>
+internal static class GcGuard
+{
+    private const long Budget = 64L * 1024 * 1024; // managed allocation of one step is far below this
+
+    public static T Run<T>(Func<T> step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        GC.WaitForPendingFinalizers();
+        var held = GCSettings.LatencyMode != GCLatencyMode.NoGCRegion && GC.TryStartNoGCRegion(Budget);
+        try
+        {
+            return step();
+        }
+        finally
+        {
+            if (held && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+            {
+                GC.EndNoGCRegion();
+            }
+
+        }
+    }
+}
