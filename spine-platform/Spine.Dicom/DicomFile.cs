@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.Text;
 
 namespace Spine.Dicom;
 
@@ -211,12 +210,6 @@ public sealed class DicomFile
         return output.GetBuffer().AsMemory(0, (int)output.Length);
     }
 
-    /// <summary>The UIDs and descriptions that say what the file is, for messages and logs (no patient data).</summary>
-    public override string ToString()
-    {
-        var text = new StringBuilder();
-        text.Append(Source is null ? "DICOM data set" : Path.GetFileName(Source));
-        text.Append(" (").Append(TransferSyntax.Name).Append(')');
-        return text.ToString();
-    }
+    /// <summary>The file name and transfer syntax, for messages and logs (no patient data).</summary>
+    public override string ToString() => $"{(Source is null ? "DICOM data set" : Path.GetFileName(Source))} ({TransferSyntax.Name})";
 }
