@@ -9,12 +9,13 @@ var batch = new Option<int>("--batch") { Description = "Slices per step.", Defau
 var crop = new Option<int>("--crop") { Description = "Square crop size in pixels.", DefaultValueFactory = _ => new SegmenterOptions().Crop };
 var channels = new Option<int>("--channels") { Description = "Channels of the first level.", DefaultValueFactory = _ => new SegmenterOptions().BaseChannels };
 var seed = new Option<int>("--seed") { Description = "Seed of initialisation and sampling.", DefaultValueFactory = _ => 1 };
+var learningRate = new Option<double>("--learning-rate") { Description = "Adam's initial learning rate (cosine schedule to zero).", DefaultValueFactory = _ => new SegmenterOptions().LearningRate };
 var threads = new Option<int>("--threads") { Description = "Threads libtorch may use.", DefaultValueFactory = _ => new SegmenterOptions().Threads };
 var version = new Option<string>("--version") { Description = "Version written into model.json.", DefaultValueFactory = _ => "0.1.0" };
 
 var segmenter = new Command("segmenter", "Train the 2-D V-Net segmenter (disc, posterior element, thecal sac, canal and foramina) and export it to ONNX.")
 {
-    dataset, output, steps, batch, crop, channels, seed, threads, version,
+    dataset, output, steps, batch, crop, channels, seed, learningRate, threads, version,
 };
 segmenter.SetAction(parse =>
 {
@@ -28,6 +29,7 @@ segmenter.SetAction(parse =>
         BaseChannels = parse.GetValue(channels),
         Seed = parse.GetValue(seed),
         Threads = parse.GetValue(threads),
+        LearningRate = parse.GetValue(learningRate),
         Progress = (step, loss) => Console.WriteLine(FormattableString.Invariant($"step {step,6}  loss {loss:0.0000}  {watch.Elapsed.TotalSeconds,7:0} s")),
     };
     Spine.Training.Networks.VNet2d model;

@@ -73,9 +73,8 @@ internal static class SegmenterTrainer
             });
             if (!float.IsFinite(loss))
             {
-                // Known fault of this build (issue 5): on this machine the loss sometimes turns NaN after a few steps,
-                // nondeterministically, with the GC guard held. Stop rather than export a broken model.
-                throw new TrainingDivergedException($"training stopped: the loss is {loss} at step {step}. This is a known, unresolved fault of spine-train (see issue 5); no model was written.");
+                // Stop rather than export a broken model (see OneDnnIsaCap for the cause this was once due to).
+                throw new TrainingDivergedException($"training stopped: the loss is {loss} at step {step}; no model was written. Try a lower --learning-rate.");
             }
 
             schedule.step();

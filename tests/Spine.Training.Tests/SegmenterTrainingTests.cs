@@ -1,0 +1,38 @@
+using Spine.Phantom;
+
+namespace Spine.Training.Tests;
+
+/// <summary>A short training run on phantom slabs: the smoke version of retraining that CI can afford.</summary>
+public sealed class SegmenterTrainingTests
+{
+    [Fact]
+    public void Short_training_run_on_phantom_slabs_lowers_the_loss_and_exports_a_model_that_runs()
+    {
+        var root = Directory.CreateTempSubdirectory("spine-segmenter-").FullName;
+        try
+        {
+            PhantomDataset.Write(Path.Combine(root, "data"), studies: 1, seed: 31);
+            var data = SliceSet.Load(Path.Combine(root, "data"));
+
+            var (model, losses) = SegmenterTrainer.Train(data, new SegmenterOptions { Steps = 40, BatchSize = 4, Crop = 96, BaseChannels = 8, Levels = 3, Seed = 5, Threads = 2 });
+            var manifest = SegmenterExport.Write(model, Path.Combine(root, "model"), "smoke", "0.0.1", 0.6875, "smoke test");
+
+            Assert.All(losses, loss => Assert.True(float.IsFinite((float)loss)));
+            Assert.True(losses.TakeLast(10).Average() < losses.Take(5).Average() * 0.8, $"loss went from {losses.Take(5).Average():0.000} to {losses.TakeLast(10).Average():0.000}");
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(Path.Combine(root, "model", manifest.File));
+            Assert.Equal("probabilities", session.OutputMetadata.Keys.Single());
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void OneDnn_is_capped_to_avx2_before_libtorch_runs()
+    {
+        OneDnnIsaCap.Apply();
+
+        Assert.NotNull(Environment.GetEnvironmentVariable(OneDnnIsaCap.Variable));
+    }
+}
