@@ -71,5 +71,20 @@ canalTree.SetAction(parse =>
     return 0;
 });
 
-var root = new RootCommand("spine-train: trains Spine Platform's models on TorchSharp (CPU) and exports them to ONNX.") { segmenter, canalTree };
+var evalModel = new Option<DirectoryInfo>("--model") { Description = "Model folder (model.json, model.onnx).", Required = true };
+var evalDataset = new Option<DirectoryInfo>("--dataset") { Description = "Labelled dataset in the nnU-Net layout.", Required = true };
+var evaluateSegmenter = new Command("evaluate-segmenter", "Dice per structure of an exported segmenter, run by ONNX Runtime, on a labelled dataset.") { evalModel, evalDataset };
+evaluateSegmenter.SetAction(parse =>
+{
+    var scores = SegmenterEvaluation.Evaluate(parse.GetValue(evalModel)!.FullName, parse.GetValue(evalDataset)!.FullName);
+    Console.WriteLine($"{scores.Cases} cases, {scores.Slices} slices");
+    foreach (var (structure, dice) in scores.Dice)
+    {
+        Console.WriteLine(FormattableString.Invariant($"Dice {structure,-22} {dice:0.0000}"));
+    }
+
+    return 0;
+});
+
+var root = new RootCommand("spine-train: trains Spine Platform's models on TorchSharp (CPU) and exports them to ONNX.") { segmenter, canalTree, evaluateSegmenter };
 return await root.Parse(args).InvokeAsync();

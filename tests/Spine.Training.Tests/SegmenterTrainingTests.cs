@@ -19,8 +19,20 @@ public sealed class SegmenterTrainingTests
 
             Assert.All(losses, loss => Assert.True(float.IsFinite((float)loss)));
             Assert.True(losses.TakeLast(10).Average() < losses.Take(5).Average() * 0.8, $"loss went from {losses.Take(5).Average():0.000} to {losses.TakeLast(10).Average():0.000}");
-            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(Path.Combine(root, "model", manifest.File));
-            Assert.Equal("probabilities", session.OutputMetadata.Keys.Single());
+            using (var session = new Microsoft.ML.OnnxRuntime.InferenceSession(Path.Combine(root, "model", manifest.File)))
+            {
+                Assert.Equal("probabilities", session.OutputMetadata.Keys.Single());
+            }
+
+            var scores = SegmenterEvaluation.Evaluate(Path.Combine(root, "model"), Path.Combine(root, "data"));
+            Assert.Equal(5, scores.Cases);
+            Assert.Equal(["canal_and_foramina", "intervertebral_disc", "posterior_element", "thecal_sac"], scores.Dice.Keys.Order());
+            Assert.All(scores.Dice.Values, dice => Assert.InRange(dice, 0, 1));
+
+            // A model file that does not match its manifest is refused.
+            File.AppendAllText(Path.Combine(root, "model", manifest.File), "tampered");
+            var error = Assert.Throws<InvalidDataException>(() => SegmenterEvaluation.Evaluate(Path.Combine(root, "model"), Path.Combine(root, "data")));
+            Assert.Contains("SHA-256", error.Message, StringComparison.Ordinal);
         }
         finally
         {

@@ -15,6 +15,7 @@ internal static class GcGuard
     public static T Run<T>(Func<T> step)
     {
         ArgumentNullException.ThrowIfNull(step);
+
         // Starting a no-GC region collects first, and what that collection finds is finalized on another thread:
         // collect and drain the finalizers before, and drain again after, so none runs during the step.
         GC.Collect();
@@ -31,7 +32,6 @@ internal static class GcGuard
             {
                 GC.EndNoGCRegion();
             }
-
         }
     }
 }
