@@ -11,6 +11,21 @@ internal interface IOnnxExportable
     string Export(OnnxGraphBuilder graph, string input, string prefix);
 }
 
+/// <summary>The batch normalisation and PReLU that follow every convolution, as ONNX nodes.</summary>
+internal static class NormAndActivation
+{
+    public static string Export(OnnxGraphBuilder graph, string input, string prefix, BatchNorm2d norm, PReLU activation, double epsilon)
+    {
+        var x = graph.Node("BatchNormalization",
+            [input, graph.Initializer($"{prefix}.norm.weight", norm.weight!), graph.Initializer($"{prefix}.norm.bias", norm.bias!),
+             graph.Initializer($"{prefix}.norm.mean", norm.running_mean!), graph.Initializer($"{prefix}.norm.var", norm.running_var!)],
+            OnnxGraphBuilder.Float("epsilon", (float)epsilon));
+
+        // ONNX PRelu broadcasts its slope against (N, C, H, W): one slope per channel becomes shape (C, 1, 1).
+        return graph.Node("PRelu", [x, graph.Initializer($"{prefix}.prelu.slope", activation.weight!.detach().reshape(-1, 1, 1))]);
+    }
+}
+
 /// <summary>Convolution, batch normalisation and PReLU: the unit every V-Net block is made of.</summary>
 internal sealed class ConvUnit : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
@@ -38,12 +53,7 @@ internal sealed class ConvUnit : nn.Module<Tensor, Tensor>, IOnnxExportable
         var x = graph.Node("Conv", [input, graph.Initializer($"{prefix}.conv.weight", conv.weight!)],
             OnnxGraphBuilder.Ints("kernel_shape", _kernel, _kernel), OnnxGraphBuilder.Ints("strides", _stride, _stride),
             OnnxGraphBuilder.Ints("pads", _padding, _padding, _padding, _padding));
-        x = graph.Node("BatchNormalization",
-            [x, graph.Initializer($"{prefix}.norm.weight", norm.weight!), graph.Initializer($"{prefix}.norm.bias", norm.bias!),
-             graph.Initializer($"{prefix}.norm.mean", norm.running_mean!), graph.Initializer($"{prefix}.norm.var", norm.running_var!)],
-            OnnxGraphBuilder.Float("epsilon", (float)Epsilon));
-        var slope = activation.weight!.detach().reshape(-1, 1, 1);
-        return graph.Node("PRelu", [x, graph.Initializer($"{prefix}.prelu.slope", slope)]);
+        return NormAndActivation.Export(graph, x, prefix, norm, activation, Epsilon);
     }
 }
 
@@ -69,11 +79,7 @@ internal sealed class UpUnit : nn.Module<Tensor, Tensor>, IOnnxExportable
     {
         var x = graph.Node("ConvTranspose", [input, graph.Initializer($"{prefix}.conv.weight", conv.weight!)],
             OnnxGraphBuilder.Ints("kernel_shape", 2, 2), OnnxGraphBuilder.Ints("strides", 2, 2));
-        x = graph.Node("BatchNormalization",
-            [x, graph.Initializer($"{prefix}.norm.weight", norm.weight!), graph.Initializer($"{prefix}.norm.bias", norm.bias!),
-             graph.Initializer($"{prefix}.norm.mean", norm.running_mean!), graph.Initializer($"{prefix}.norm.var", norm.running_var!)],
-            OnnxGraphBuilder.Float("epsilon", (float)Epsilon));
-        return graph.Node("PRelu", [x, graph.Initializer($"{prefix}.prelu.slope", activation.weight!.detach().reshape(-1, 1, 1))]);
+        return NormAndActivation.Export(graph, x, prefix, norm, activation, Epsilon);
     }
 }
 
