@@ -29,7 +29,5 @@ public sealed record DicomTransferSyntax(string Uid, string Name, bool ExplicitV
     public static DicomTransferSyntax FromUid(string uid) =>
         Known.TryGetValue(uid, out var known) ? known : new DicomTransferSyntax(uid, $"Unknown transfer syntax {uid}", true, false, false, true);
 
-    public static bool IsKnown(string uid) => Known.ContainsKey(uid);
-
     public override string ToString() => $"{Name} ({Uid})";
 }

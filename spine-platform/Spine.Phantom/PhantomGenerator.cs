@@ -74,10 +74,10 @@ public static class PhantomGenerator
             double exactSacArea = 0;
             for (var k = 0; k < slices; k++)
             {
-                var coverage = Render(anatomy, frame, k, t2Signals, bias, options, image.Slice(k), labels.Slice(k));
+                var geometricSacArea = Render(anatomy, frame, k, t2Signals, bias, options, image.Slice(k), labels.Slice(k));
                 if (k == frame.MidSlice)
                 {
-                    exactSacArea = coverage.SacArea;
+                    exactSacArea = geometricSacArea;
                 }
 
                 AddNoise(image.Slice(k), options.Noise * t2Signals[(int)Tissue.Csf], new Random(HashCode.Combine(options.Seed, index, k)));
@@ -190,8 +190,8 @@ public static class PhantomGenerator
         }
     }
 
-    /// <summary>Renders slice k of a slab into <paramref name="signal"/> and <paramref name="labels"/>; returns the sac and disc areas (mm2) from the sub-pixel coverage.</summary>
-    private static (double SacArea, double DiscArea) Render(LevelAnatomy anatomy, SlabFrame frame, int k, float[] signals, double[] bias, PhantomOptions options, Span<float> signal, Span<byte> labels)
+    /// <summary>Renders slice k of a slab into <paramref name="signal"/> and <paramref name="labels"/>; returns the dural sac's geometric area (mm2) from the sub-pixel coverage.</summary>
+    private static double Render(LevelAnatomy anatomy, SlabFrame frame, int k, float[] signals, double[] bias, PhantomOptions options, Span<float> signal, Span<byte> labels)
     {
         var columns = options.Columns;
         var rows = options.Rows;
@@ -199,7 +199,6 @@ public static class PhantomGenerator
         var signalArray = new float[columns * rows];
         var labelArray = new byte[columns * rows];
         var sacCoverage = new double[rows];
-        var discCoverage = new double[rows];
         var spineTop = anatomy.DiscOuter.CentreV - anatomy.DiscOuter.SemiV - 6;
         var spineBottom = anatomy.Spinous.V2 + 6;
         Parallel.For(0, rows, j =>
@@ -232,7 +231,6 @@ public static class PhantomGenerator
                     ? FineSacCoverage(anatomy, frame, i, j, k)
                     : (double)votes[Labels.ThecalSac] / samples;
                 sacCoverage[j] += sac;
-                discCoverage[j] += (double)votes[Labels.Disc] / samples;
                 var label = 0;
                 for (var l = 1; l < 5; l++)
                 {
@@ -267,8 +265,7 @@ public static class PhantomGenerator
         });
         signalArray.CopyTo(signal);
         labelArray.CopyTo(labels);
-        var pixelArea = options.PixelSpacing * options.PixelSpacing;
-        return (sacCoverage.Sum() * pixelArea, discCoverage.Sum() * pixelArea);
+        return sacCoverage.Sum() * options.PixelSpacing * options.PixelSpacing;
     }
 
     private static double FineSacCoverage(LevelAnatomy anatomy, SlabFrame frame, int i, int j, int k)

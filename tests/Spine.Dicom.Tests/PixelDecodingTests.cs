@@ -146,8 +146,10 @@ public sealed class PixelValueTests
         var rgb = Enumerable.Range(0, 4 * 5 * 3).Select(i => (byte)(i * 3)).ToArray();
         var dataset = ImageBuilders.SecondaryCapture(WritingTests.SampleMr().Study, DicomUid.Generate(), 900, "overlays", 1, rows: 4, columns: 5, rgb);
 
-        var pixels = DicomPixelData.From(DicomFile.Read(DicomWriter.ToBytes(dataset)));
+        var file = DicomFile.Read(DicomWriter.ToBytes(dataset));
+        var pixels = DicomPixelData.From(file);
 
+        Assert.Empty(IodRequirements.Check(file.Dataset, IodRequirements.SecondaryCapture));
         Assert.Equal((4, 5, 3, 8), (pixels.Frame.Rows, pixels.Frame.Columns, pixels.Frame.SamplesPerPixel, pixels.Frame.BitsAllocated));
         Assert.Equal(rgb, pixels.DecodeFrame(0));
     }

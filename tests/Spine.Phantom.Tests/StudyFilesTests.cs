@@ -68,6 +68,25 @@ public sealed class StudyFilesTests(WrittenStudy written) : IClassFixture<Writte
     }
 
     [Fact]
+    public void Axial_t2_series_splits_into_one_stack_per_slab_with_the_slabs_geometry()
+    {
+        var axial = written.DicomFiles.Where(path => path.Contains("ax_t2", StringComparison.Ordinal)).Select(path => DicomFile.Open(path))
+            .OrderBy(file => file.Dataset.GetInt32(DicomTags.InstanceNumber)).ToList();
+
+        var stacks = DicomVolumes.SplitIntoStacks(axial);
+
+        Assert.Equal(written.Study.Truth.Levels.Select(l => l.SliceCount), stacks.Select(s => s.Count));
+        for (var s = 0; s < stacks.Count; s++)
+        {
+            var volume = DicomVolumes.FromStack(stacks[s]);
+            var slab = written.Study.Slabs[s].Image;
+            Assert.Equal((slab.SizeI, slab.SizeJ, slab.SizeK), (volume.SizeI, volume.SizeJ, volume.SizeK));
+            Assert.True((volume.Geometry.WorldOf(319, 319, slab.SizeK - 1) - slab.Geometry.WorldOf(319, 319, slab.SizeK - 1)).Length < 0.01);
+            Assert.Equal(Math.Round(slab[100, 120, 0]), volume[100, 120, 0]); // stored as rounded 12-bit values
+        }
+    }
+
+    [Fact]
     public void Ground_truth_json_reads_back_as_written()
     {
         var truth = PhantomWriter.ReadGroundTruth(written.Folder);

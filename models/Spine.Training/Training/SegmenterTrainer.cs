@@ -135,15 +135,6 @@ internal static class SegmenterTrainer
         return (images, labels);
     }
 
-    /// <summary>Probabilities of one whole slice through the trained model (TorchSharp), for parity checks and evaluation.</summary>
-    public static float[] Predict(VNet2d model, float[] image, int width, int height) => GcGuard.Run(() =>
-    {
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        using var x = torch.tensor(image, [1, 1, height, width]);
-        return nn.functional.softmax(model.forward(x), 1).data<float>().ToArray();
-    });
-
     internal static string Describe(Stopwatch watch, int steps) =>
         string.Create(CultureInfo.InvariantCulture, $"{steps} steps in {watch.Elapsed.TotalSeconds:0} s ({watch.Elapsed.TotalMilliseconds / Math.Max(1, steps):0} ms per step)");
 }
