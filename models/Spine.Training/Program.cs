@@ -86,5 +86,5 @@ evaluateSegmenter.SetAction(parse =>
     return 0;
 });
 
-var root = new RootCommand("spine-train: trains Spine Platform's models on TorchSharp (CPU) and exports them to ONNX.") { segmenter, canalTree, evaluateSegmenter };
+var root = new RootCommand("spine-train: trains Spine Platform's models on TorchSharp (CPU) and exports them to ONNX.") { segmenter, canalTree, evaluateSegmenter, Spine.Training.Commands.GraderCommand.Create(), Spine.Training.Commands.RetrainAllCommand.Create(), Spine.Training.Commands.RetrainAllCommand.CreateCards() };
 return await root.Parse(args).InvokeAsync();

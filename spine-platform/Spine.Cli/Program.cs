@@ -8,5 +8,6 @@ var root = new RootCommand("Spine Platform: automated, interpretable reading of 
     DicomCommand.Create(),
     BenchCommand.Create(),
     PhantomCommand.Create(),
+    EvaluateCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -31,7 +31,7 @@ public sealed class SegmenterTrainingTests
 
             // A model file that does not match its manifest is refused.
             File.AppendAllText(Path.Combine(root, "model", manifest.File), "tampered");
-            var error = Assert.Throws<InvalidDataException>(() => SegmenterEvaluation.Evaluate(Path.Combine(root, "model"), Path.Combine(root, "data")));
+            var error = Assert.Throws<Spine.Analysis.Models.ModelFolderException>(() => SegmenterEvaluation.Evaluate(Path.Combine(root, "model"), Path.Combine(root, "data")));
             Assert.Contains("SHA-256", error.Message, StringComparison.Ordinal);
         }
         finally

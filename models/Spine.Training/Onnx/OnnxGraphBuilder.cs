@@ -31,6 +31,15 @@ internal sealed class OnnxGraphBuilder
         return name;
     }
 
+    public string Int64Initializer(string name, params long[] values)
+    {
+        var proto = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        proto.Int64Data.AddRange(values);
+        proto.Dims.Add(values.Length);
+        _graph.Initializer.Add(proto);
+        return name;
+    }
+
     /// <summary>Adds a node; returns the name of its (single) output.</summary>
     public string Node(string operation, IEnumerable<string> inputs, params AttributeProto[] attributes)
     {
@@ -55,13 +64,19 @@ internal sealed class OnnxGraphBuilder
     public static AttributeProto Float(string name, float value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
 
     /// <summary>Declares a float input or output of shape (batch, channels, height, width), batch and size dynamic.</summary>
-    public void Declare(string name, long channels, bool input)
+    public void Declare(string name, long channels, bool input) => Declare(name, input, "batch", channels, "height", "width");
+
+    /// <summary>Declares a float input or output; each dimension is a fixed size (long) or a named dynamic one (string).</summary>
+    public void Declare(string name, bool input, params object[] dimensions)
     {
         var shape = new TensorShapeProto();
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = channels });
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "height" });
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "width" });
+        foreach (var dimension in dimensions)
+        {
+            shape.Dim.Add(dimension is string parameter
+                ? new TensorShapeProto.Types.Dimension { DimParam = parameter }
+                : new TensorShapeProto.Types.Dimension { DimValue = Convert.ToInt64(dimension, System.Globalization.CultureInfo.InvariantCulture) });
+        }
+
         var value = new ValueInfoProto
         {
             Name = name,
@@ -70,7 +85,7 @@ internal sealed class OnnxGraphBuilder
         (input ? _graph.Input : _graph.Output).Add(value);
     }
 
-    /// <summary>Renames the last node's output, so that graph outputs carry their declared names.</summary>
+    /// <summary>Renames a node's output, and every input that reads it, so that graph outputs carry their declared names.</summary>
     public void NameOutput(string current, string name)
     {
         foreach (var node in _graph.Node)
@@ -80,6 +95,14 @@ internal sealed class OnnxGraphBuilder
                 if (node.Output[i] == current)
                 {
                     node.Output[i] = name;
+                }
+            }
+
+            for (var i = 0; i < node.Input.Count; i++)
+            {
+                if (node.Input[i] == current)
+                {
+                    node.Input[i] = name;
                 }
             }
         }

@@ -1,3 +1,4 @@
+using Spine.Analysis.Models;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Spine.Evaluation;
@@ -72,7 +73,7 @@ public static class CanalTreeTrainer
         {
             Name = "central-canal-decision-tree",
             Version = version,
-            Task = "central-canal-grading",
+            Task = ModelTasks.CentralCanalTree,
             File = "tree.json",
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(json)),
             Features = FeatureNames.Zip(FeatureUnits, (name, unit) => new ModelFeature(name, unit)).ToList(),
@@ -80,7 +81,7 @@ public static class CanalTreeTrainer
             IntendedUse = "Research and testing of the Spine Platform pipeline. Thresholds learned on synthetic phantoms only; not clinically validated; not for clinical use.",
             Metrics = metrics,
         };
-        File.WriteAllText(Path.Combine(folder, "model.json"), JsonSerializer.Serialize(manifest, TrainingJsonContext.Default.ModelManifest));
+        File.WriteAllText(Path.Combine(folder, "model.json"), JsonSerializer.Serialize(manifest, ModelJsonContext.Default.ModelManifest));
         return manifest;
     }
 }

@@ -1,3 +1,4 @@
+using Spine.Analysis.Models;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Spine.Training.Networks;
@@ -17,7 +18,7 @@ internal static class SegmenterExport
         {
             Name = name,
             Version = version,
-            Task = "segmentation",
+            Task = ModelTasks.Segmentation,
             File = "model.onnx",
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(onnx)),
             Input = new ModelInput("image", [-1, 1, -1, -1], spacingMm, SliceSet.Normalisation, model.SizeMultiple),
@@ -25,7 +26,7 @@ internal static class SegmenterExport
             TrainingData = trainingData,
             IntendedUse = "Research and testing of the Spine Platform pipeline. Trained on synthetic phantoms only; not clinically validated; not for clinical use.",
         };
-        File.WriteAllText(Path.Combine(folder, "model.json"), JsonSerializer.Serialize(manifest, TrainingJsonContext.Default.ModelManifest));
+        File.WriteAllText(Path.Combine(folder, "model.json"), JsonSerializer.Serialize(manifest, ModelJsonContext.Default.ModelManifest));
         return manifest;
     }
 }

@@ -51,32 +51,13 @@ internal static class SegmenterTrainer
         for (var step = 1; step <= options.Steps; step++)
         {
             var (images, labels) = Batch(data, options.BatchSize, crop, random);
-            var loss = GcGuard.Run(() =>
+            var loss = TrainingStep.Run(optimizer, step, () =>
             {
-                optimizer.zero_grad();
-                float value;
-
-                // The scope frees this step's activations; the optimizer steps outside it, because the moment
-                // estimates it creates on its first step must outlive the step.
-                using (torch.NewDisposeScope())
-                {
-                    using var x = torch.tensor(images, [options.BatchSize, 1, crop, crop]);
-                    using var y = torch.tensor(labels, [options.BatchSize, crop, crop]);
-                    var logits = model.forward(x);
-                    var total = nn.functional.cross_entropy(logits, y) + SoftDiceLoss(logits, y);
-                    total.backward();
-                    value = total.item<float>();
-                }
-
-                optimizer.step();
-                return value;
+                var x = torch.tensor(images, [options.BatchSize, 1, crop, crop]);
+                var y = torch.tensor(labels, [options.BatchSize, crop, crop]);
+                var logits = model.forward(x);
+                return nn.functional.cross_entropy(logits, y) + SoftDiceLoss(logits, y);
             });
-            if (!float.IsFinite(loss))
-            {
-                // Stop rather than export a broken model (see OneDnnIsaCap for the cause this was once due to).
-                throw new TrainingDivergedException($"training stopped: the loss is {loss} at step {step}; no model was written. Try a lower --learning-rate.");
-            }
-
             schedule.step();
             losses.Add(loss);
             window += loss;

@@ -17,6 +17,7 @@ internal static class BenchCommand
     {
         DicomBench(),
         PhantomBench(),
+        ModelBench.Create(),
     };
 
     private static Command PhantomBench()
@@ -27,9 +28,9 @@ internal static class BenchCommand
         {
             var count = parse.GetValue(repeat);
             var seed = 1000;
-            var inMemory = MedianMilliseconds(count, () => Spine.Phantom.PhantomGenerator.Generate(new Spine.Phantom.PhantomOptions { Seed = seed++ }));
+            var inMemory = BenchTiming.MedianMilliseconds(count, () => Spine.Phantom.PhantomGenerator.Generate(new Spine.Phantom.PhantomOptions { Seed = seed++ }));
             var folder = Path.Combine(Path.GetTempPath(), $"spine-bench-phantom-{Environment.ProcessId}");
-            var written = MedianMilliseconds(count, () =>
+            var written = BenchTiming.MedianMilliseconds(count, () =>
             {
                 Spine.Phantom.PhantomWriter.WriteStudy(Spine.Phantom.PhantomGenerator.Generate(new Spine.Phantom.PhantomOptions { Seed = seed++ }), folder);
                 Directory.Delete(folder, recursive: true);
@@ -70,7 +71,7 @@ internal static class BenchCommand
             new("Enhanced MR 10x64x64 RLE", "pydicom-data/emri_small_RLE.dcm", "dcmdrle"),
         ];
 
-        var spawn = MedianMilliseconds(repeat, () => RunTool("dcmdump", "--version"));
+        var spawn = BenchTiming.MedianMilliseconds(repeat, () => RunTool("dcmdump", "--version"));
         Console.WriteLine($"Spine.Dicom vs dcmtk {DcmtkVersion()} on this machine; median of {repeat} runs (dcmdump: {repeat} files per run, median of 5 runs); dcmtk times exclude the {spawn:0.00} ms it takes to start a dcmtk process (median of `dcmdump --version`).");
         Console.WriteLine();
         Console.WriteLine("| file | Spine.Dicom parse (ms) | dcmdump (ms) | ratio | Spine.Dicom parse+decode (ms) | dcmtk decode (ms) | ratio |");
@@ -79,8 +80,8 @@ internal static class BenchCommand
         foreach (var benchCase in cases)
         {
             var path = Path.Combine(corpus, benchCase.Path);
-            var ours = MedianMilliseconds(repeat, () => DicomFile.Open(path));
-            var oursDecode = MedianMilliseconds(repeat, () =>
+            var ours = BenchTiming.MedianMilliseconds(repeat, () => DicomFile.Open(path));
+            var oursDecode = BenchTiming.MedianMilliseconds(repeat, () =>
             {
                 var pixels = DicomPixelData.From(DicomFile.Open(path));
                 for (var i = 0; i < pixels.FrameCount; i++)
@@ -90,8 +91,8 @@ internal static class BenchCommand
             });
             // dcmdump takes many files in one run, so its per-file time carries no process start.
             var batch = Enumerable.Repeat(path, repeat).ToArray();
-            var dump = Math.Max(0.001, (MedianMilliseconds(5, () => RunTool("dcmdump", batch)) - spawn) / repeat);
-            var decode = benchCase.DcmtkDecoder is { } tool ? Math.Max(0.001, MedianMilliseconds(repeat, () => RunTool(tool, path, output)) - spawn) : (double?)null;
+            var dump = Math.Max(0.001, (BenchTiming.MedianMilliseconds(5, () => RunTool("dcmdump", batch)) - spawn) / repeat);
+            var decode = benchCase.DcmtkDecoder is { } tool ? Math.Max(0.001, BenchTiming.MedianMilliseconds(repeat, () => RunTool(tool, path, output)) - spawn) : (double?)null;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {benchCase.Name} | {ours:0.000} | {dump:0.000} | {dump / ours:0.0}x | {oursDecode:0.000} | {(decode is { } d ? d.ToString("0.000", CultureInfo.InvariantCulture) : "n/a")} | {(decode is { } r ? (r / oursDecode).ToString("0.0", CultureInfo.InvariantCulture) + "x" : "n/a")} |"));
         }
@@ -100,21 +101,6 @@ internal static class BenchCommand
         Console.WriteLine();
         Console.WriteLine("ratio = dcmtk time / Spine.Dicom time (above 1: Spine.Dicom is faster). dcmdump also formats every element as text; dcmtk decoders also write the decoded file. dcmtk has no JPEG 2000 decoder (n/a).");
         return ExitCodes.Success;
-    }
-
-    private static double MedianMilliseconds(int repeat, Action action)
-    {
-        action(); // warm-up
-        var times = new double[repeat];
-        for (var i = 0; i < repeat; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            action();
-            times[i] = watch.Elapsed.TotalMilliseconds;
-        }
-
-        Array.Sort(times);
-        return times[repeat / 2];
     }
 
     private static void RunTool(string tool, params string[] arguments)

@@ -1,0 +1,90 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Spine.Analysis.Models;
+
+/// <summary>Runs a segmentation model on normalised slices: one label per pixel, the most probable.</summary>
+public sealed class SegmenterSession : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly ModelManifest _manifest;
+
+    public SegmenterSession(ModelFolder model, int threads = 2)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Manifest.Task != ModelTasks.Segmentation || model.Manifest.Input is null || model.Manifest.Output is null)
+        {
+            throw new ModelFolderException($"{model.Path}: task '{model.Manifest.Task}' is not a segmentation model with input and output.");
+        }
+
+        (_manifest, Model) = (model.Manifest, model);
+        _session = OnnxSessions.Create(model, threads);
+    }
+
+    public ModelFolder Model { get; }
+
+    public InferenceClock Clock { get; } = new();
+
+    public int Classes => (int)_manifest.Output!.Shape[1];
+
+    /// <summary>Segments slices of <paramref name="width"/> x <paramref name="height"/> in one batch; sizes that are not a multiple of the network's are padded.</summary>
+    public byte[][] Segment(IReadOnlyList<float[]> slices, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(slices);
+        if (slices.Count == 0)
+        {
+            return [];
+        }
+
+        var multiple = Math.Max(1, _manifest.Input!.SizeMultiple);
+        var (paddedW, paddedH) = (RoundUp(width, multiple), RoundUp(height, multiple));
+        var input = new DenseTensor<float>([slices.Count, 1, paddedH, paddedW]);
+        var buffer = input.Buffer.Span;
+        for (var n = 0; n < slices.Count; n++)
+        {
+            for (var y = 0; y < height; y++)
+            {
+                slices[n].AsSpan(y * width, width).CopyTo(buffer.Slice((((n * paddedH) + y) * paddedW), width));
+            }
+        }
+
+        using var results = Clock.Time(() => _session.Run([NamedOnnxValue.CreateFromTensor(_manifest.Input.Name, input)]));
+        var probabilities = results.First(r => r.Name == _manifest.Output!.Name).AsTensor<float>();
+        var dense = probabilities as DenseTensor<float> ?? probabilities.ToDenseTensor();
+        var values = dense.Buffer.Span;
+        var classes = Classes;
+        var plane = paddedW * paddedH;
+        var labels = new byte[slices.Count][];
+        for (var n = 0; n < slices.Count; n++)
+        {
+            var slice = new byte[width * height];
+            var offset = n * classes * plane;
+            for (var y = 0; y < height; y++)
+            {
+                for (var x = 0; x < width; x++)
+                {
+                    var p = (y * paddedW) + x;
+                    var (best, bestValue) = (0, values[offset + p]);
+                    for (var c = 1; c < classes; c++)
+                    {
+                        var value = values[offset + (c * plane) + p];
+                        if (value > bestValue)
+                        {
+                            (best, bestValue) = (c, value);
+                        }
+                    }
+
+                    slice[(y * width) + x] = (byte)best;
+                }
+            }
+
+            labels[n] = slice;
+        }
+
+        return labels;
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    public void Dispose() => _session.Dispose();
+}

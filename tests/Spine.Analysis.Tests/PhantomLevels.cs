@@ -1,0 +1,15 @@
+using Spine.Phantom;
+
+namespace Spine.Analysis.Tests;
+
+/// <summary>Phantom studies generated once for the tests of this project (about a second each).</summary>
+internal static class PhantomLevels
+{
+    private static readonly Lazy<IReadOnlyList<(PhantomSlab Slab, LevelTruth Truth)>> Levels = new(() =>
+        new[] { 424242, 424243 }
+            .Select(seed => PhantomGenerator.Generate(new PhantomOptions { Seed = seed, Distractors = false }))
+            .SelectMany(study => study.Slabs.Zip(study.Truth.Levels))
+            .ToList());
+
+    public static IReadOnlyList<(PhantomSlab Slab, LevelTruth Truth)> All => Levels.Value;
+}

@@ -1,0 +1,75 @@
+using Spine.Analysis.Anatomy;
+using Spine.Analysis.Models;
+using Spine.Contracts.V1;
+using Spine.Evaluation;
+using Spine.Imaging;
+using Spine.Testing;
+
+namespace Spine.Analysis.Tests;
+
+/// <summary>The committed reference models, run by ONNX Runtime through the classes the services use.</summary>
+public sealed class ReferenceModelTests : IClassFixture<ReferenceModelTests.Models>
+{
+    public sealed class Models : IDisposable
+    {
+        public ModelSet Set { get; } = ModelSet.Load(Path.Combine(RepositoryLayout.Root, "models"));
+
+        public void Dispose() => Set.Dispose();
+    }
+
+    private readonly ModelSet _models;
+
+    public ReferenceModelTests(Models models) => _models = models.Set;
+
+    [Fact]
+    public void Segmenter_outlines_the_dural_sac_and_disc_of_an_unseen_phantom_slab()
+    {
+        var (slab, _) = PhantomLevels.All[3];
+        var image = Normalization.PercentileScale(slab.Image);
+        var slices = Enumerable.Range(0, image.SizeK).Select(k => image.Slice(k).ToArray()).ToList();
+
+        var labels = _models.Segmenter.Segment(slices, image.SizeI, image.SizeJ);
+
+        Assert.Equal(image.SizeK, labels.Length);
+        for (var k = 0; k < image.SizeK; k++)
+        {
+            var truth = slab.Labels.Slice(k);
+            if (truth.IndexOf(LabelSlice.ThecalSac) >= 0)
+            {
+                Assert.True(Metrics.Dice(labels[k], truth, LabelSlice.ThecalSac) > 0.9, $"slice {k}: sac Dice {Metrics.Dice(labels[k], truth, LabelSlice.ThecalSac):0.000}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Level_analysis_grades_every_finding_with_probabilities_and_class_maps()
+    {
+        var (slab, truth) = PhantomLevels.All[1];
+        var image = Normalization.PercentileScale(slab.Image);
+        var labels = _models.Segmenter.Segment(Enumerable.Range(0, image.SizeK).Select(k => image.Slice(k).ToArray()).ToList(), image.SizeI, image.SizeJ);
+
+        var level = LevelAnalysis.Analyse(image, labels, _models);
+
+        Assert.InRange(level.Measurements.DuralSacAreaMm2, truth.DuralSacAreaMm2 * 0.9, truth.DuralSacAreaMm2 * 1.1);
+        Assert.Equal(4, level.Regions.Count);
+        foreach (var result in level.Regions.Select(r => r.Result).Append(level.CentralCanalCnn))
+        {
+            Assert.Equal(4, result.Probabilities.Length);
+            Assert.Equal(1.0, result.Probabilities.Sum(), 3);
+            Assert.Equal(4, result.ClassActivationMaps.Length);
+            Assert.Equal(16 * 16, result.ClassActivationMaps[result.Grade].Length);
+            Assert.Equal(16, result.MapWidth);
+        }
+
+        Assert.Equal(1.0, level.CentralCanalTree.Probabilities.Sum(), 6);
+        Assert.NotEmpty(level.CentralCanalTree.Path);
+        Assert.Contains(level.Regions, r => r.Region.Kind == RegionKind.Foramen && r.Region.Side == Side.Right);
+    }
+
+    [Fact]
+    public void Grader_refuses_a_crop_of_the_wrong_size()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => _models.Foramen.Grade([new float[10]]));
+        Assert.Contains("64x64", ex.Message, StringComparison.Ordinal);
+    }
+}
