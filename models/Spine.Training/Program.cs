@@ -31,6 +31,8 @@ segmenter.SetAction(parse =>
         Threads = parse.GetValue(threads),
         LearningRate = parse.GetValue(learningRate),
         Progress = (step, loss) => Console.WriteLine(FormattableString.Invariant($"step {step,6}  loss {loss:0.0000}  {watch.Elapsed.TotalSeconds,7:0} s")),
+        CheckpointFolder = parse.GetValue(output)!.FullName,
+        EpochProgress = log => Console.WriteLine(log),
     };
     Spine.Training.Networks.VNet2d model;
     try

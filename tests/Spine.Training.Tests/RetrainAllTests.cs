@@ -40,7 +40,8 @@ public sealed class RetrainAllTests
             }
 
             Assert.Contains("seed paper", File.ReadAllText(Path.Combine(models, "EVALUATION.md")), StringComparison.Ordinal);
-            Assert.True(File.Exists(Path.Combine(models, "spine-bit-foramen", "0.0.1", "training-log.jsonl")));
+            Assert.Contains("\"validationKappa\"", File.ReadAllText(Path.Combine(models, "spine-bit-foramen", "0.0.1", "training-log.jsonl")), StringComparison.Ordinal);
+            Assert.Contains("\"thecal_sac\"", File.ReadAllText(Path.Combine(models, "spine-vnet-segmenter", "0.0.1", "training-log.jsonl")), StringComparison.Ordinal);
         }
         finally
         {

@@ -57,11 +57,6 @@ internal static class GraderCommand
         var data = GraderSampleSet.Load(dataset, kind, limitCases);
         Console.WriteLine($"{data.Samples.Count} {GraderExport.RegionName(kind)} crops from {Path.GetFileName(dataset)}"
             + (kind == RegionKind.CentralCanal ? string.Empty : $" ({data.LocatedFromMasks} located from the masks, {data.PlacedByPrior} placed by prior)"));
-        if (File.Exists(Path.Combine(folder, "training-log.jsonl")))
-        {
-            File.Delete(Path.Combine(folder, "training-log.jsonl"));
-        }
-
         Networks.BitGrader model;
         try
         {

@@ -63,7 +63,15 @@ internal static class RetrainAllCommand
         var description = $"Synthetic phantoms only: {plan.TrainStudies} studies ({plan.TrainStudies * 5} levels), Spine.Phantom seeds {plan.TrainSeed} to {plan.TrainSeed + plan.TrainStudies - 1}. Not clinically validated.";
 
         Stage(total, "training the segmenter");
-        var segmenterOptions = new SegmenterOptions { Steps = plan.SegmenterSteps, Threads = plan.Threads, Progress = (step, loss) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  step {step,6}  loss {loss:0.0000}")), ReportEvery = 100 };
+        var segmenterOptions = new SegmenterOptions
+        {
+            Steps = plan.SegmenterSteps,
+            Threads = plan.Threads,
+            ReportEvery = 100,
+            Progress = (step, loss) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  step {step,6}  loss {loss:0.0000}")),
+            CheckpointFolder = Folder("spine-vnet-segmenter"),
+            EpochProgress = log => Console.WriteLine("  " + log),
+        };
         var slices = SliceSet.Load(train);
         var (segmenter, _) = SegmenterTrainer.Train(slices, segmenterOptions);
         SegmenterExport.Write(segmenter, Folder("spine-vnet-segmenter"), "spine-vnet-segmenter", plan.Version, 0.6875, $"{description} {slices.Slices.Count} axial slices.");

@@ -35,9 +35,6 @@ public sealed record EpochLog(int Epoch, int Step, double TrainingLoss, double V
         $"epoch {Epoch,3}  step {Step,5}  loss {TrainingLoss:0.0000}  validation: loss {ValidationLoss:0.0000}  accuracy {ValidationAccuracy:0.000}  kappa {ValidationKappa:0.000}  AUROC {ValidationAuroc:0.000}  {Seconds,6:0} s");
 }
 
-[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(EpochLog))]
-internal sealed partial class TrainingLogJsonContext : JsonSerializerContext;
 
 /// <summary>
 /// Trains a BiT-style grader on region crops: cross-entropy, AdamW with a cosine schedule, rotation, shift, intensity
@@ -59,6 +56,7 @@ internal static class GraderTrainer
         var mirror = data.Spec.Region == Spine.Analysis.Anatomy.RegionKind.CentralCanal;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var (epochLoss, epochSteps, epoch) = (0.0, 0, 0);
+        TrainingLog.Start(options.CheckpointFolder);
         model.train();
         for (var step = 1; step <= options.Steps; step++)
         {
@@ -75,8 +73,7 @@ internal static class GraderTrainer
                 options.Progress?.Invoke(log);
                 if (options.CheckpointFolder is { } folder)
                 {
-                    Directory.CreateDirectory(folder);
-                    File.AppendAllText(Path.Combine(folder, "training-log.jsonl"), JsonSerializer.Serialize(log, TrainingLogJsonContext.Default.EpochLog) + "\n");
+                    TrainingLog.Append(folder, JsonSerializer.Serialize(log, TrainingLogJsonContext.Default.EpochLog));
                     model.save(Path.Combine(folder, "checkpoint.bin"));
                 }
             }
