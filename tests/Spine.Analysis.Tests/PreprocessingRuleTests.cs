@@ -93,3 +93,40 @@ public sealed class PreprocessingRuleTests
         Assert.All(six, l => Assert.True(l.Uncertain));
     }
 }
+
+public sealed class StudyPreparationTests
+{
+    [Fact]
+    public void The_phantoms_axial_t2_series_gives_one_named_normalised_slab_per_disc()
+    {
+        var study = PhantomGenerator.Generate(new PhantomOptions { Seed = 626262 });
+        var series = StudyGrouping.Group(study.Series.SelectMany(s => s.Images).Select(i => new DicomFile(new DicomDataset(), i, DicomTransferSyntax.ExplicitVRLittleEndian))).Single().Series;
+        var chosen = SeriesSelection.Choose(series).Chosen!;
+
+        var slabs = StudyPreparation.Prepare(chosen, 0.6875);
+
+        Assert.Equal(5, slabs.Count);
+        foreach (var truth in study.Truth.Levels)
+        {
+            var slab = slabs.Single(s => s.Level == truth.Level);
+            Assert.False(slab.LevelUncertain);
+            Assert.Equal(truth.FirstInstanceNumber, slab.FirstInstanceNumber);
+            Assert.Equal(truth.SliceCount, slab.Image.SizeK);
+            Assert.Equal(0f, slab.Image.Voxels.Min());
+            Assert.Equal(1f, slab.Image.Voxels.Max());
+        }
+    }
+
+    [Fact]
+    public void Slabs_at_another_spacing_are_resampled_to_the_models()
+    {
+        var study = PhantomGenerator.Generate(new PhantomOptions { Seed = 626263 });
+        var axial = study.Series.Single(s => s.SeriesInstanceUid == study.Truth.AxialT2SeriesInstanceUid);
+        var series = StudyGrouping.Group(axial.Images.Select(i => new DicomFile(new DicomDataset(), i, DicomTransferSyntax.ExplicitVRLittleEndian))).Single().Series.Single();
+
+        var slab = StudyPreparation.Prepare(series, 0.5)[0];
+
+        Assert.Equal(0.5, slab.Image.Geometry.SpacingI, 6);
+        Assert.Equal(440, slab.Image.SizeI);
+    }
+}

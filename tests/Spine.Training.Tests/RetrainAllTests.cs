@@ -19,7 +19,7 @@ public sealed class RetrainAllTests
         {
             var models = Path.Combine(root, "models");
             var plan = new RetrainAllCommand.Plan(models, Path.Combine(root, "work"), TrainStudies: 2, TestStudies: 1, TrainSeed: 500, TestSeed: 600,
-                Version: "0.0.1", SegmenterSteps: 6, GraderSteps: 4, Threads: 2);
+                Version: "0.0.1", SegmenterSteps: 6, GraderSteps: 4, Threads: 2, StressStudies: 1, StressSeed: 700);
 
             Assert.Equal(0, RetrainAllCommand.Run(plan));
 
@@ -40,6 +40,8 @@ public sealed class RetrainAllTests
             }
 
             Assert.Contains("seed paper", File.ReadAllText(Path.Combine(models, "EVALUATION.md")), StringComparison.Ordinal);
+            Assert.StartsWith("# Stress test", File.ReadAllText(Path.Combine(models, "EVALUATION-stress.md")), StringComparison.Ordinal);
+            Assert.Contains("| stress test (4x noise, 2x bias field) |", File.ReadAllText(Path.Combine(models, "spine-bit-facet", "0.0.1", "MODEL_CARD.md")), StringComparison.Ordinal);
             Assert.Contains("\"validationKappa\"", File.ReadAllText(Path.Combine(models, "spine-bit-foramen", "0.0.1", "training-log.jsonl")), StringComparison.Ordinal);
             Assert.Contains("\"thecal_sac\"", File.ReadAllText(Path.Combine(models, "spine-vnet-segmenter", "0.0.1", "training-log.jsonl")), StringComparison.Ordinal);
         }
@@ -55,6 +57,7 @@ public sealed class RetrainAllTests
         var plan = new RetrainAllCommand.Plan("unused", "unused", TrainStudies: 10, TestStudies: 5, TrainSeed: 100, TestSeed: 105, Version: "0", SegmenterSteps: 1, GraderSteps: 1, Threads: 1);
 
         Assert.Equal(2, RetrainAllCommand.Run(plan));
+        Assert.Equal(2, RetrainAllCommand.Run(plan with { TestSeed = 200, StressSeed = 108 }));
         Assert.False(Directory.Exists("unused"));
     }
 }

@@ -17,7 +17,20 @@ namespace Spine.Training.Commands;
 internal static class RetrainAllCommand
 {
     public sealed record Plan(string ModelsRoot, string Work, int TrainStudies, int TestStudies, int TrainSeed, int TestSeed, string Version,
-        int SegmenterSteps, int GraderSteps, int Threads);
+        int SegmenterSteps, int GraderSteps, int Threads, int StressStudies = 20, int StressSeed = 950000);
+
+    /// <summary>
+    /// Training studies vary in noise (1.5 to 10 % of the CSF signal) and bias field (5 to 30 %), drawn from each study's
+    /// seed, so that the models do not learn one acquisition; the test studies keep the phantom's defaults.
+    /// </summary>
+    public static PhantomOptions TrainingAcquisition(int seed)
+    {
+        var random = new Random(seed);
+        return new PhantomOptions { Noise = 0.015 + (0.085 * random.NextDouble()), Bias = 0.05 + (0.25 * random.NextDouble()) };
+    }
+
+    /// <summary>The stress test: four times the default noise and twice the default bias field, the top of the training range and beyond.</summary>
+    public static PhantomOptions StressAcquisition(int seed) => new() { Noise = 0.1, Bias = 0.3 };
 
     public static Command Create()
     {
@@ -31,36 +44,44 @@ internal static class RetrainAllCommand
         var segmenterSteps = new Option<int>("--segmenter-steps") { Description = "Segmenter training steps.", DefaultValueFactory = _ => 1200 };
         var graderSteps = new Option<int>("--grader-steps") { Description = "Training steps of each grader.", DefaultValueFactory = _ => new GraderOptions().Steps };
         var threads = new Option<int>("--threads") { Description = "Threads libtorch and ONNX Runtime may use.", DefaultValueFactory = _ => 2 };
+        var stressStudies = new Option<int>("--stress-studies") { Description = "Studies of the stress test (4x noise, 2x bias field); 0 for none.", DefaultValueFactory = _ => 20 };
         var command = new Command("all", "Retrain every reference model from fresh phantom datasets, evaluate them together and write their model cards.")
         {
-            output, work, trainStudies, testStudies, trainSeed, testSeed, version, segmenterSteps, graderSteps, threads,
+            output, work, trainStudies, testStudies, trainSeed, testSeed, version, segmenterSteps, graderSteps, threads, stressStudies,
         };
         command.SetAction(parse => Run(new Plan(
             parse.GetValue(output)!.FullName, parse.GetValue(work)!.FullName, parse.GetValue(trainStudies), parse.GetValue(testStudies),
-            parse.GetValue(trainSeed), parse.GetValue(testSeed), parse.GetValue(version)!, parse.GetValue(segmenterSteps), parse.GetValue(graderSteps), parse.GetValue(threads))));
+            parse.GetValue(trainSeed), parse.GetValue(testSeed), parse.GetValue(version)!, parse.GetValue(segmenterSteps), parse.GetValue(graderSteps), parse.GetValue(threads), parse.GetValue(stressStudies))));
         return command;
     }
 
     public static int Run(Plan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        if (plan.TestSeed < plan.TrainSeed + plan.TrainStudies && plan.TrainSeed < plan.TestSeed + plan.TestStudies)
+        static bool Overlap(int a, int count, int b, int otherCount) => b < a + count && a < b + otherCount;
+        if (Overlap(plan.TrainSeed, plan.TrainStudies, plan.TestSeed, plan.TestStudies) || Overlap(plan.TrainSeed, plan.TrainStudies, plan.StressSeed, plan.StressStudies))
         {
-            Console.Error.WriteLine("spine-train all: the test seeds overlap the training seeds; evaluation must be on studies never trained on.");
+            Console.Error.WriteLine("spine-train all: the test or stress-test seeds overlap the training seeds; evaluation must be on studies never trained on.");
             return 2;
         }
 
         var total = Stopwatch.StartNew();
         var train = Path.Combine(plan.Work, $"phantom-seeds-{plan.TrainSeed}-{plan.TrainSeed + plan.TrainStudies - 1}");
         var test = Path.Combine(plan.Work, $"phantom-seeds-{plan.TestSeed}-{plan.TestSeed + plan.TestStudies - 1}");
-        Stage(total, $"generating {plan.TrainStudies} training and {plan.TestStudies} test studies");
+        var stress = Path.Combine(plan.Work, $"phantom-stress-seeds-{plan.StressSeed}-{plan.StressSeed + plan.StressStudies - 1}");
+        Stage(total, $"generating {plan.TrainStudies} training, {plan.TestStudies} test and {plan.StressStudies} stress-test studies");
         RecreateDirectory(train);
         RecreateDirectory(test);
-        PhantomDataset.Write(train, plan.TrainStudies, plan.TrainSeed);
+        RecreateDirectory(stress);
+        PhantomDataset.Write(train, plan.TrainStudies, plan.TrainSeed, TrainingAcquisition);
         PhantomDataset.Write(test, plan.TestStudies, plan.TestSeed);
+        if (plan.StressStudies > 0)
+        {
+            PhantomDataset.Write(stress, plan.StressStudies, plan.StressSeed, StressAcquisition);
+        }
 
         string Folder(string name) => Path.Combine(plan.ModelsRoot, name, plan.Version);
-        var description = $"Synthetic phantoms only: {plan.TrainStudies} studies ({plan.TrainStudies * 5} levels), Spine.Phantom seeds {plan.TrainSeed} to {plan.TrainSeed + plan.TrainStudies - 1}. Not clinically validated.";
+        var description = $"Synthetic phantoms only: {plan.TrainStudies} studies ({plan.TrainStudies * 5} levels), Spine.Phantom seeds {plan.TrainSeed} to {plan.TrainSeed + plan.TrainStudies - 1}, noise 1.5 to 10 % of the CSF signal and bias field 5 to 30 % varied per study. Not clinically validated.";
 
         Stage(total, "training the segmenter");
         var segmenterOptions = new SegmenterOptions
@@ -91,31 +112,46 @@ internal static class RetrainAllCommand
             }
         }
 
-        Stage(total, "evaluating every model together on the test studies");
-        WriteCards(plan, test);
+        Stage(total, "evaluating every model together on the test studies, then on the stress-test studies");
+        WriteCards(plan, test, plan.StressStudies > 0 ? stress : null);
         Stage(total, "done");
         return 0;
     }
 
-    /// <summary>Evaluates the models under <see cref="Plan.ModelsRoot"/> on <paramref name="test"/> and writes every card, EVALUATION.md and evaluation.json.</summary>
-    public static EvaluationReport WriteCards(Plan plan, string test)
+    /// <summary>
+    /// Evaluates the models under <see cref="Plan.ModelsRoot"/> on <paramref name="test"/> (and <paramref name="stress"/>
+    /// when given) and writes every card, EVALUATION.md and evaluation.json (EVALUATION-stress.md, evaluation-stress.json).
+    /// </summary>
+    public static EvaluationReport WriteCards(Plan plan, string test, string? stress)
     {
         ArgumentNullException.ThrowIfNull(plan);
         EvaluationReport report;
+        EvaluationReport? stressReport = null;
         using (var models = ModelSet.Load(plan.ModelsRoot, plan.Threads))
         {
             report = DatasetEvaluation.Run(test, models);
+            if (stress is not null)
+            {
+                stressReport = DatasetEvaluation.Run(stress, models);
+            }
         }
 
         var evaluateCommand = $"spine evaluate --dataset {Path.GetFileName(Path.TrimEndingDirectorySeparator(test))} --models models";
         foreach (var (name, text) in CardTexts(plan))
         {
-            ModelCards.Write(Path.Combine(plan.ModelsRoot, name, plan.Version), text, report, evaluateCommand);
+            ModelCards.Write(Path.Combine(plan.ModelsRoot, name, plan.Version), text, report, stressReport, evaluateCommand);
         }
 
         var markdown = EvaluationMarkdown.Write(report);
         File.WriteAllText(Path.Combine(plan.ModelsRoot, "EVALUATION.md"), markdown);
         File.WriteAllText(Path.Combine(plan.ModelsRoot, "evaluation.json"), JsonSerializer.Serialize(report, EvaluationReportJsonContext.Default.EvaluationReport));
+        if (stressReport is not null)
+        {
+            var stressMarkdown = EvaluationMarkdown.Write(stressReport).Replace("# Evaluation on ", "# Stress test (noise 10 % of the CSF signal, bias field 30 %) on ", StringComparison.Ordinal);
+            File.WriteAllText(Path.Combine(plan.ModelsRoot, "EVALUATION-stress.md"), stressMarkdown);
+            File.WriteAllText(Path.Combine(plan.ModelsRoot, "evaluation-stress.json"), JsonSerializer.Serialize(stressReport, EvaluationReportJsonContext.Default.EvaluationReport));
+        }
+
         Console.WriteLine(markdown);
         return report;
     }
@@ -125,18 +161,19 @@ internal static class RetrainAllCommand
     {
         var models = new Option<DirectoryInfo>("--models") { Description = "Models folder.", DefaultValueFactory = _ => new DirectoryInfo("models") };
         var test = new Option<DirectoryInfo>("--test") { Description = "Labelled test dataset (studies never trained on).", Required = true };
+        var stress = new Option<DirectoryInfo?>("--stress") { Description = "A stress-test dataset (worse acquisitions), evaluated beside the test set." };
         var version = new Option<string>("--version") { Description = "Version of the models to describe.", DefaultValueFactory = _ => "0.1.0" };
         var trainStudies = new Option<int>("--train-studies") { Description = "Studies the models were trained on (for the cards).", DefaultValueFactory = _ => 100 };
         var trainSeed = new Option<int>("--train-seed") { Description = "Seed of the first training study (for the cards).", DefaultValueFactory = _ => 100000 };
         var steps = new Option<int>("--segmenter-steps") { Description = "Segmenter steps trained (for the cards).", DefaultValueFactory = _ => 1200 };
-        var command = new Command("cards", "Evaluate the trained models on a test set and rewrite model.json metrics, MODEL_CARD.md and models/EVALUATION.md.") { models, test, version, trainStudies, trainSeed, steps };
+        var command = new Command("cards", "Evaluate the trained models on a test set and rewrite model.json metrics, MODEL_CARD.md and models/EVALUATION.md.") { models, test, stress, version, trainStudies, trainSeed, steps };
         command.SetAction(parse =>
         {
             var testFolder = parse.GetValue(test)!.FullName;
             var cases = CanalTreeTrainer.ReadCases(testFolder);
             var plan = new Plan(parse.GetValue(models)!.FullName, string.Empty, parse.GetValue(trainStudies), cases.Select(c => c.Seed).Distinct().Count(),
                 parse.GetValue(trainSeed), cases.Min(c => c.Seed), parse.GetValue(version)!, parse.GetValue(steps), new GraderOptions().Steps, 2);
-            WriteCards(plan, testFolder);
+            WriteCards(plan, testFolder, parse.GetValue(stress)?.FullName);
             return 0;
         });
         return command;

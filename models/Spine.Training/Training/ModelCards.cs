@@ -63,7 +63,7 @@ internal static class ModelCards
         return metrics;
     }
 
-    public static void Write(string modelFolder, ModelCardText text, EvaluationReport report, string evaluationCommand)
+    public static void Write(string modelFolder, ModelCardText text, EvaluationReport report, EvaluationReport? stress, string evaluationCommand)
     {
         var manifestPath = Path.Combine(modelFolder, "model.json");
         var manifest = JsonSerializer.Deserialize(File.ReadAllText(manifestPath), ModelJsonContext.Default.ModelManifest)!;
@@ -92,15 +92,18 @@ internal static class ModelCards
         Line(md, "## Evaluation");
         Line(md, $"By `{evaluationCommand}`, on {report.Studies} synthetic studies ({report.Levels} levels) from seeds never used in training, every model run by ONNX Runtime as the pipeline runs it (the segmenter's masks feed the measurements, the rules and the graders). This model's figures:");
         Line(md, "");
-        Line(md, "| metric | value |");
-        Line(md, "| --- | ---: |");
+        var stressMetrics = stress is null ? null : MetricsFor(manifest.Task, stress);
+        Line(md, stressMetrics is null ? "| metric | value |" : "| metric | test studies | stress test (4x noise, 2x bias field) |");
+        Line(md, stressMetrics is null ? "| --- | ---: |" : "| --- | ---: | ---: |");
         foreach (var (metric, value) in manifest.Metrics)
         {
-            Line(md, string.Create(CultureInfo.InvariantCulture, $"| {metric.Replace('_', ' ')} | {value:0.000} |"));
+            var stressValue = stressMetrics is null ? string.Empty
+                : stressMetrics.TryGetValue(metric, out var v) ? string.Create(CultureInfo.InvariantCulture, $" {v:0.000} |") : " n/a |";
+            Line(md, string.Create(CultureInfo.InvariantCulture, $"| {metric.Replace('_', ' ')} | {value:0.000} |{stressValue}"));
         }
 
         Line(md, "");
-        Line(md, "The whole table, beside the seed paper's figures, is in [models/EVALUATION.md](../../EVALUATION.md).");
+        Line(md, "The whole table, beside the seed paper's figures, is in [models/EVALUATION.md](../../EVALUATION.md)" + (stress is null ? "." : $"; the stress test ({stress.Studies} studies with 10 % noise and a 30 % bias field, beyond the training range's noise) in [models/EVALUATION-stress.md](../../EVALUATION-stress.md)."));
         Line(md, "");
         Line(md, "## Limitations");
         Line(md, "The phantom is schematic (ellipses and capsules drawn from published adult dimensions; docs/phantom.md): these figures show that the model learned the phantom's anatomy and grading signs, not that it would read real MRI. Real studies differ in anatomy, contrast, artefacts, scanners and in how radiologists grade borderline cases; the seed paper's figures come from 200 clinical studies and are the realistic expectation for a model trained on real data. Training is not bit-reproducible across runs (libtorch's multi-threaded reductions); figures vary slightly between retrainings.");
