@@ -1,0 +1,142 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Spine.Contracts.V1;
+using Spine.Dicom;
+using Spine.Platform.Ledger;
+using Spine.Platform.Storage;
+
+namespace Spine.Ingestion;
+
+/// <summary>What a folder import did for one study.</summary>
+public sealed record ImportedStudy(Guid StudyId, string StudyInstanceUid, int InstanceCount, IReadOnlyList<RejectedFile> RejectedFiles);
+
+/// <summary>
+/// Imports the studies in a folder: every file is read whole and checked; files that are not DICOM, cannot be
+/// parsed, or lack the UIDs a study needs are listed with the reason (in each study's manifest) and skipped, never
+/// fatal to the others. Each study's instances are stored once per SOP Instance UID, its manifest written, the study
+/// registered in the ledger, and StudyReceived published.
+/// </summary>
+public sealed partial class FolderImport(IObjectStore store, IStudyLedger ledger, IPublishEndpoint publish, TimeProvider time, ILogger<FolderImport> logger)
+{
+    public async Task<IReadOnlyList<ImportedStudy>> ImportAsync(string folder, CancellationToken cancellationToken = default)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"{folder}: folder not found.");
+        }
+
+        var readable = new List<(string Name, DicomFile File, byte[] Bytes)>();
+        var rejected = new List<RejectedFile>();
+        foreach (var path in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetRelativePath(folder, path);
+            var (file, bytes, reason) = await ReadAsync(path, cancellationToken);
+            if (file is null)
+            {
+                rejected.Add(new RejectedFile { Name = name, Reason = reason! });
+            }
+            else
+            {
+                readable.Add((name, file, bytes!));
+            }
+        }
+
+        if (rejected.Count > 0)
+        {
+            LogRejected(logger, rejected.Count, readable.Count + rejected.Count);
+        }
+
+        var studies = new List<ImportedStudy>();
+        foreach (var study in readable.GroupBy(r => r.File.Dataset.GetString(DicomTags.StudyInstanceUid)!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            studies.Add(await StoreStudyAsync(study.Key, study.ToList(), rejected, cancellationToken));
+        }
+
+        return studies;
+    }
+
+    private static async Task<(DicomFile? File, byte[]? Bytes, string? Reason)> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            return (null, null, $"cannot be read: {ex.Message}");
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            return (null, null, $"cannot be read: {ex.Message}");
+        }
+
+        DicomFile file;
+        try
+        {
+            file = DicomFile.Read(bytes, Path.GetFileName(path));
+        }
+        catch (DicomFormatException ex)
+        {
+            return (null, null, ex.Message);
+        }
+
+        foreach (var (tag, what) in new[] { (DicomTags.StudyInstanceUid, "Study Instance UID"), (DicomTags.SeriesInstanceUid, "Series Instance UID"), (DicomTags.SopInstanceUid, "SOP Instance UID") })
+        {
+            if (string.IsNullOrWhiteSpace(file.Dataset.GetString(tag)))
+            {
+                return (null, null, $"DICOM, but without a {what} {tag}: cannot be placed in a study");
+            }
+        }
+
+        return (file, bytes, null);
+    }
+
+    private async Task<ImportedStudy> StoreStudyAsync(string studyInstanceUid, List<(string Name, DicomFile File, byte[] Bytes)> files, IReadOnlyList<RejectedFile> rejected, CancellationToken cancellationToken)
+    {
+        var studyId = Guid.CreateVersion7(time.GetUtcNow());
+        var instances = new List<StoredInstance>();
+        foreach (var (_, file, bytes) in files.DistinctBy(f => f.File.Dataset.GetString(DicomTags.SopInstanceUid), StringComparer.Ordinal))
+        {
+            var sopInstanceUid = file.Dataset.GetString(DicomTags.SopInstanceUid)!;
+            using var content = new MemoryStream(bytes, writable: false);
+            var stored = await store.PutAsync(StudyKeys.Instance(studyId, sopInstanceUid), content, "application/dicom", cancellationToken);
+            instances.Add(new StoredInstance
+            {
+                SeriesInstanceUid = file.Dataset.GetString(DicomTags.SeriesInstanceUid)!,
+                SopInstanceUid = sopInstanceUid,
+                SopClassUid = file.Dataset.GetString(DicomTags.SopClassUid) ?? file.FileMetaInformation.GetString(DicomTags.MediaStorageSopClassUid) ?? string.Empty,
+                TransferSyntaxUid = file.TransferSyntax.Uid,
+                Object = stored,
+            });
+        }
+
+        var manifest = new StudyManifest { StudyId = studyId, StudyInstanceUid = studyInstanceUid, Instances = instances, RejectedFiles = rejected };
+        using var manifestContent = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(manifest, SpineContractsJsonContext.Default.StudyManifest), writable: false);
+        var manifestRef = await store.PutAsync(StudyKeys.Manifest(studyId), manifestContent, "application/json", cancellationToken);
+
+        await ledger.RegisterAsync(studyId, studyInstanceUid, cancellationToken);
+        await ledger.RecordAsync(studyId, PipelineStage.Ingestion, StageOutcome.Completed,
+            $"{instances.Count} instances from a folder; {rejected.Count} files rejected", cancellationToken);
+        await publish.Publish(new StudyReceived
+        {
+            StudyId = studyId,
+            StudyInstanceUid = studyInstanceUid,
+            CorrelationId = studyId,
+            OccurredAt = time.GetUtcNow(),
+            Source = "folder",
+            Manifest = manifestRef,
+            InstanceCount = instances.Count,
+            RejectedFileCount = rejected.Count,
+        }, cancellationToken);
+        LogImported(logger, studyId, instances.Count);
+        return new ImportedStudy(studyId, studyInstanceUid, instances.Count, rejected);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Folder import: {Rejected} of {Total} files rejected (listed with reasons in the study manifest)")]
+    private static partial void LogRejected(ILogger logger, int rejected, int total);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} received: {Instances} instances stored")]
+    private static partial void LogImported(ILogger logger, Guid studyId, int instances);
+}
