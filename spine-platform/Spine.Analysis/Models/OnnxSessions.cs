@@ -17,10 +17,11 @@ internal static class OnnxSessions
 public sealed class InferenceClock
 {
     private long _ticks;
+    private int _runs;
 
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _ticks));
 
-    public int Runs { get; private set; }
+    public int Runs => Volatile.Read(ref _runs);
 
     internal T Time<T>(Func<T> run)
     {
@@ -32,7 +33,7 @@ public sealed class InferenceClock
         finally
         {
             Interlocked.Add(ref _ticks, Stopwatch.GetTimestamp() - start);
-            Runs++;
+            Interlocked.Increment(ref _runs);
         }
     }
 }
