@@ -81,7 +81,7 @@ internal static class RetrainAllCommand
         }
 
         string Folder(string name) => Path.Combine(plan.ModelsRoot, name, plan.Version);
-        var description = $"Synthetic phantoms only: {plan.TrainStudies} studies ({plan.TrainStudies * 5} levels), Spine.Phantom seeds {plan.TrainSeed} to {plan.TrainSeed + plan.TrainStudies - 1}, noise 1.5 to 10 % of the CSF signal and bias field 5 to 30 % varied per study. Not clinically validated.";
+        var description = $"Synthetic phantoms only: {plan.TrainStudies} studies ({plan.TrainStudies * 5} levels), Spine.Phantom seeds {plan.TrainSeed} to {plan.TrainSeed + plan.TrainStudies - 1}, noise 1.5 to 10 % of the CSF signal and bias field 5 to 30 % varied per study";
 
         Stage(total, "training the segmenter");
         var segmenterOptions = new SegmenterOptions
@@ -95,11 +95,11 @@ internal static class RetrainAllCommand
         };
         var slices = SliceSet.Load(train);
         var (segmenter, _) = SegmenterTrainer.Train(slices, segmenterOptions);
-        SegmenterExport.Write(segmenter, Folder("spine-vnet-segmenter"), "spine-vnet-segmenter", plan.Version, 0.6875, $"{description} {slices.Slices.Count} axial slices.");
+        SegmenterExport.Write(segmenter, Folder("spine-vnet-segmenter"), "spine-vnet-segmenter", plan.Version, 0.6875, $"{description}; {slices.Slices.Count} axial slices. Not clinically validated.");
 
         Stage(total, "learning the central canal decision tree");
         var tree = CanalTreeTrainer.Train(CanalTreeTrainer.ReadCases(train));
-        CanalTreeTrainer.Write(tree, Folder("central-canal-decision-tree"), plan.Version, $"{description} Measurements of the reference masks.", null);
+        CanalTreeTrainer.Write(tree, Folder("central-canal-decision-tree"), plan.Version, $"{description}; measurements of the reference masks. Not clinically validated.", null);
 
         foreach (var region in new[] { RegionKind.CentralCanal, RegionKind.Foramen, RegionKind.Facet })
         {

@@ -103,7 +103,7 @@ internal static class ModelCards
         }
 
         Line(md, "");
-        Line(md, "The whole table, beside the seed paper's figures, is in [models/EVALUATION.md](../../EVALUATION.md)" + (stress is null ? "." : $"; the stress test ({stress.Studies} studies with 10 % noise and a 30 % bias field, beyond the training range's noise) in [models/EVALUATION-stress.md](../../EVALUATION-stress.md)."));
+        Line(md, "The whole table, beside the seed paper's figures, is in [models/EVALUATION.md](../../EVALUATION.md)" + (stress is null ? "." : $"; the stress test ({stress.Studies} studies with 10 % noise and a 30 % bias field, the top of the training range) in [models/EVALUATION-stress.md](../../EVALUATION-stress.md)."));
         Line(md, "");
         Line(md, "## Limitations");
         Line(md, "The phantom is schematic (ellipses and capsules drawn from published adult dimensions; docs/phantom.md): these figures show that the model learned the phantom's anatomy and grading signs, not that it would read real MRI. Real studies differ in anatomy, contrast, artefacts, scanners and in how radiologists grade borderline cases; the seed paper's figures come from 200 clinical studies and are the realistic expectation for a model trained on real data. Training is not bit-reproducible across runs (libtorch's multi-threaded reductions); figures vary slightly between retrainings.");
