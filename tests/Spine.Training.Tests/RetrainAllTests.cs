@@ -6,7 +6,7 @@ using Spine.Training.Commands;
 namespace Spine.Training.Tests;
 
 /// <summary>
-/// The smoke version of retraining every reference model: the same command as the 60-minute run, on three studies
+/// The smoke version of retraining every reference model: the same command as the 60-minute run, on four studies
 /// and a few steps, through dataset generation, training, ONNX export, evaluation and the model cards.
 /// </summary>
 public sealed class RetrainAllTests
