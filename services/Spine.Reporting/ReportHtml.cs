@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Spine.Contracts.V1;
+
+namespace Spine.Reporting;
+
+/// <summary>
+/// The report as one self-contained HTML page for people: the models' disclaimer first, a summary table (levels by
+/// finding, grade and P(moderate or worse)), then per level the measurements and per finding its probabilities,
+/// rationale and overlay (embedded as data URIs, so the page works offline and in a PACS viewer), and the models
+/// used. Every text from the report is HTML-encoded.
+/// </summary>
+public static class ReportHtml
+{
+    private static readonly string[] GradeNames = ["normal", "mild", "moderate", "severe"];
+    private static readonly (FindingKind Kind, Side Side, string Title)[] Columns =
+    [
+        (FindingKind.CentralCanalStenosis, Side.None, "Central canal"),
+        (FindingKind.ForaminalStenosis, Side.Left, "Left foramen"),
+        (FindingKind.ForaminalStenosis, Side.Right, "Right foramen"),
+        (FindingKind.FacetArthropathy, Side.Left, "Left facet"),
+        (FindingKind.FacetArthropathy, Side.Right, "Right facet"),
+    ];
+
+    /// <param name="images">PNG bytes of an overlay or heat map, or null when it cannot be read (the page says so).</param>
+    public static string Render(StudyReport report, Func<ObjectRef, byte[]?> images)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(images);
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+            .Append("<title>Spine report ").Append(report.StudyId).Append("</title><style>")
+            .Append("body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3em .6em;text-align:left}")
+            .Append(".g0{background:#e6f4ea}.g1{background:#fff8e1}.g2{background:#ffe0b2}.g3{background:#ffcdd2}.disclaimer{border:2px solid #b71c1c;padding:.6em;font-weight:bold}")
+            .Append("img{max-width:24em;display:block}.uncertain{color:#b71c1c}</style></head><body>\n");
+        html.Append("<p class=\"disclaimer\">").Append(Encode(report.Disclaimer)).Append("</p>\n");
+        html.Append("<h1>Lumbar spine MRI: automated reading</h1>\n<p>Study ").Append(report.StudyId)
+            .Append(", series ").Append(Encode(report.SeriesInstanceUid)).Append(", generated ")
+            .Append(report.GeneratedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)).Append(".</p>\n");
+        Summary(html, report);
+        foreach (var level in report.Levels)
+        {
+            Level(html, level, images);
+        }
+
+        html.Append("<h2>Models</h2>\n<table><tr><th>model</th><th>version</th><th>SHA-256</th><th>trained on</th></tr>\n");
+        foreach (var model in report.Models)
+        {
+            html.Append("<tr><td>").Append(Encode(model.Name)).Append("</td><td>").Append(Encode(model.Version)).Append("</td><td><code>")
+                .Append(Encode(model.Sha256.Length > 12 ? model.Sha256[..12] + "…" : model.Sha256)).Append("</code></td><td>")
+                .Append(Encode(model.TrainingData)).Append("</td></tr>\n");
+        }
+
+        html.Append("</table>\n</body></html>\n");
+        return html.ToString();
+    }
+
+    private static void Summary(StringBuilder html, StudyReport report)
+    {
+        html.Append("<h2>Summary</h2>\n<table><tr><th>level</th>");
+        foreach (var column in Columns)
+        {
+            html.Append("<th>").Append(column.Title).Append("</th>");
+        }
+
+        html.Append("</tr>\n");
+        foreach (var level in report.Levels)
+        {
+            html.Append("<tr><th>").Append(LevelName(level.Level));
+            if (level.LevelUncertain)
+            {
+                html.Append(" <span class=\"uncertain\" title=\"fewer or more than five disc levels covered\">(level uncertain)</span>");
+            }
+
+            html.Append("</th>");
+            foreach (var column in Columns)
+            {
+                var finding = level.Findings.FirstOrDefault(f => f.Kind == column.Kind && f.Side == column.Side);
+                html.Append(finding is null
+                    ? "<td>not assessed</td>"
+                    : string.Create(CultureInfo.InvariantCulture, $"<td class=\"g{finding.Grade}\">{GradeNames[finding.Grade]} <small>(P moderate or worse {finding.SignificantProbability:0.00})</small></td>"));
+            }
+
+            html.Append("</tr>\n");
+        }
+
+        html.Append("</table>\n");
+    }
+
+    private static void Level(StringBuilder html, LevelReport level, Func<ObjectRef, byte[]?> images)
+    {
+        html.Append("<h2>").Append(LevelName(level.Level)).Append("</h2>\n<p>");
+        html.Append(string.Join("; ", level.Measurements.Select(m => Encode(string.Create(CultureInfo.InvariantCulture, $"{m.Name} {m.Value:0.##} {m.Unit}")))));
+        html.Append("</p>\n");
+        foreach (var finding in level.Findings)
+        {
+            var title = Columns.FirstOrDefault(c => c.Kind == finding.Kind && c.Side == finding.Side).Title ?? finding.Kind.ToString();
+            html.Append("<h3>").Append(title).Append(": ").Append(GradeNames[finding.Grade]).Append("</h3>\n<p>Probabilities ")
+                .Append(string.Join(", ", finding.GradeProbabilities.Select((p, g) => string.Create(CultureInfo.InvariantCulture, $"{GradeNames[g]} {p:0.00}"))))
+                .Append("; graded by ").Append(Encode($"{finding.Model.Name} {finding.Model.Version}")).Append(".</p>\n");
+            if (finding.Explanation is { } explanation)
+            {
+                html.Append("<p>").Append(Encode(explanation.Rationale)).Append("</p>\n");
+                if (explanation.Overlay is { } overlay)
+                {
+                    html.Append(images(overlay) is { } png
+                        ? $"<img alt=\"{Encode(title)}: slice with contours, region and heat map\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\">\n"
+                        : "<p><em>overlay not available</em></p>\n");
+                }
+            }
+        }
+    }
+
+    private static string LevelName(SpinalLevel level) => level.ToString().Insert(2, "-");
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+}

@@ -1,0 +1,91 @@
+using Spine.Contracts.V1;
+
+namespace Spine.Reporting.Tests;
+
+public sealed class ReportHtmlTests
+{
+    private static readonly ObjectRef Overlay = new() { Bucket = "b", Key = "overlay.png", ContentType = "image/png", Length = 4, Sha256 = new string('0', 64) };
+    private static readonly ObjectRef Missing = Overlay with { Key = "missing.png" };
+
+    private static ModelInfo Model(string name) => new() { Name = name, Version = "0.1.0", Sha256 = new string('a', 64), TrainingData = "synthetic phantoms only" };
+
+    private static Finding Finding(FindingKind kind, Side side, int grade, ObjectRef? overlay = null) => new()
+    {
+        Kind = kind,
+        Side = side,
+        Grade = grade,
+        GradeProbabilities = Enumerable.Range(0, 4).Select(g => g == grade ? 0.7 : 0.1).ToList(),
+        SignificantProbability = grade >= 2 ? 0.8 : 0.2,
+        Measurements = [],
+        Model = Model("spine-bit <script>alert(1)</script>"),
+        Explanation = new FindingExplanation { Rationale = $"rationale of {kind} {side}", Overlay = overlay },
+    };
+
+    private static StudyReport Report() => new()
+    {
+        SchemaVersion = "1.0",
+        StudyId = Guid.Parse("0190b3a2-0000-7000-8000-000000000001"),
+        StudyInstanceUid = "2.25.1",
+        SeriesInstanceUid = "2.25.2",
+        GeneratedAt = new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero),
+        Disclaimer = "Trained on synthetic phantoms only. Not for clinical use.",
+        Models = [Model("spine-vnet-segmenter")],
+        Levels =
+        [
+            new LevelReport
+            {
+                Level = SpinalLevel.L4L5,
+                LevelUncertain = true,
+                Slices = new SliceSlab { FirstSlice = 0, SliceCount = 4 },
+                Measurements = [new Measurement { Name = "dural sac area", Value = 62.4, Unit = "mm2" }],
+                Findings =
+                [
+                    Finding(FindingKind.CentralCanalStenosis, Side.None, 3, Overlay),
+                    Finding(FindingKind.ForaminalStenosis, Side.Left, 2, Missing),
+                    Finding(FindingKind.ForaminalStenosis, Side.Right, 0),
+                    Finding(FindingKind.FacetArthropathy, Side.Left, 1),
+                ],
+            },
+        ],
+    };
+
+    private static string Render() => ReportHtml.Render(Report(), reference => reference.Key == "overlay.png" ? [0x89, 0x50, 0x4E, 0x47] : null);
+
+    [Fact]
+    public void Disclaimer_comes_before_the_findings()
+    {
+        var html = Render();
+
+        Assert.True(html.IndexOf("Not for clinical use.", StringComparison.Ordinal) < html.IndexOf("<h2>Summary</h2>", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Summary_row_gives_each_finding_its_grade_and_says_what_was_not_assessed()
+    {
+        var html = Render();
+
+        Assert.Contains("<th>L4-L5 <span class=\"uncertain\"", html, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"g3\">severe <small>(P moderate or worse 0.80)</small></td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"g0\">normal <small>(P moderate or worse 0.20)</small></td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>not assessed</td>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Overlays_are_embedded_and_a_missing_one_is_said_to_be_missing()
+    {
+        var html = Render();
+
+        Assert.Contains("src=\"data:image/png;base64,iVBORw==\"", html, StringComparison.Ordinal);
+        Assert.Contains("overlay not available", html, StringComparison.Ordinal);
+        Assert.Contains("rationale of ForaminalStenosis Left", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Text_from_the_report_is_html_encoded()
+    {
+        var html = Render();
+
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+        Assert.Contains("spine-bit &lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+    }
+}
