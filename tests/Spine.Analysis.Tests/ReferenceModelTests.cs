@@ -92,6 +92,29 @@ public sealed class ReferenceModelTests : IClassFixture<ReferenceModelTests.Mode
     }
 
     [Fact]
+    public void Level_report_holds_four_measurements_and_five_findings_with_boxes_on_the_mid_slice()
+    {
+        var (slab, truth) = PhantomLevels.All[2];
+        var image = Normalization.PercentileScale(slab.Image);
+        var labels = _models.Segmenter.Segment(Enumerable.Range(0, image.SizeK).Select(k => image.Slice(k).ToArray()).ToList(), image.SizeI, image.SizeJ);
+        var analysis = LevelAnalysis.Analyse(image, labels, _models);
+
+        var report = LevelFindings.ToReport(analysis, truth.Level, levelUncertain: false, new SliceSlab { FirstSlice = 10, SliceCount = image.SizeK }, _models);
+
+        Assert.Equal(["dural sac area", "disc area", "dural sac / disc area ratio", "dural sac AP diameter"], report.Measurements.Select(m => m.Name));
+        Assert.Equal(5, report.Findings.Count);
+        var canal = report.Findings.Single(f => f.Kind == FindingKind.CentralCanalStenosis);
+        Assert.Equal("central-canal-decision-tree", canal.Model.Name);
+        Assert.Equal(truth.Grades.CentralCanal, canal.Grade);
+        Assert.Null(canal.Region);
+        var left = report.Findings.Single(f => f.Kind == FindingKind.ForaminalStenosis && f.Side == Side.Left);
+        Assert.Equal(truth.Grades.ForaminalLeft, left.Grade);
+        Assert.Equal(10 + analysis.MidSlice, left.Region!.Slice);
+        Assert.Equal(_models.Foramen.Model.Manifest.Sha256, left.Model.Sha256);
+        Assert.All(report.Findings, f => Assert.Equal(1.0, f.GradeProbabilities.Sum(), 3));
+    }
+
+    [Fact]
     public void Grader_refuses_a_crop_of_the_wrong_size()
     {
         var ex = Assert.Throws<ArgumentException>(() => _models.Foramen.Grade([new float[10]]));
