@@ -19,7 +19,11 @@ internal static class SampleMessages
         Sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
     };
 
-    private static readonly IReadOnlyList<SliceSlab> Slabs = [new() { FirstSlice = 0, SliceCount = 4 }, new() { FirstSlice = 4, SliceCount = 4 }];
+    private static readonly IReadOnlyList<SliceSlab> Slabs =
+    [
+        new() { FirstSlice = 0, SliceCount = 4, Level = SpinalLevel.L5S1, Volume = Object("prepared/slab-0.nii.gz", "application/gzip", 401234), LabelMap = Object("segmentation/slab-0.nii.gz", "application/gzip", 12345) },
+        new() { FirstSlice = 4, SliceCount = 4, Level = SpinalLevel.L4L5, Volume = Object("prepared/slab-1.nii.gz", "application/gzip", 398765) },
+    ];
 
     private static readonly ModelInfo Segmenter = new()
     {

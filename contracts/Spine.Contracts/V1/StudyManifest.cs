@@ -30,4 +30,19 @@ public sealed record SliceSlab
 {
     public required int FirstSlice { get; init; }
     public required int SliceCount { get; init; }
+
+    /// <summary>The level this slab was named as (from the sacrum up); null above L1-L2 or before naming.</summary>
+    public SpinalLevel? Level { get; init; }
+
+    /// <summary>True when the level name is uncertain (fewer or more than five disc slabs were found).</summary>
+    public bool LevelUncertain { get; init; }
+
+    /// <summary>
+    /// This slab alone as NIfTI-1 with its own affine. Slabs are angled to their discs and one affine cannot hold them
+    /// all, so geometry comes from here; the message's stacked volume is for display. Null before preprocessing.
+    /// </summary>
+    public ObjectRef? Volume { get; init; }
+
+    /// <summary>The slab's label map (NIfTI-1, same grid as <see cref="Volume"/>); null before segmentation.</summary>
+    public ObjectRef? LabelMap { get; init; }
 }

@@ -1,0 +1,146 @@
+using System.IO.Compression;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Spine.Analysis.Models;
+using Spine.Analysis.Preprocessing;
+using Spine.Contracts.V1;
+using Spine.Dicom;
+using Spine.Imaging;
+using Spine.Platform.Ledger;
+using Spine.Platform.Storage;
+
+namespace Spine.Preprocessing;
+
+/// <summary>
+/// StudyReceived to VolumePrepared: reads the stored instances, chooses the axial T2 series (the choice and its reason
+/// recorded), splits it into disc slabs named from the sacrum up, resamples and normalises each as the segmenter's
+/// model.json says, and stores each slab as its own NIfTI (plus all slices stacked, for display). A study without a
+/// usable axial T2 series ends with StudyFailed "no-axial-t2-series", the reason listing every series' verdict.
+/// </summary>
+public sealed partial class PreprocessingConsumer(IObjectStore store, IStudyLedger ledger, IOptions<ModelsOptions> models, TimeProvider time, ILogger<PreprocessingConsumer> logger)
+    : IConsumer<StudyReceived>
+{
+    private readonly Lazy<double> _spacingMm = new(() =>
+        (ModelFolder.FindLatest(models.Value.Root, ModelTasks.Segmentation)
+            ?? throw new ModelFolderException($"{models.Value.Root}: no segmentation model (Spine:Models:Root)."))
+        .Manifest.Input!.SpacingMm);
+
+    public async Task Consume(ConsumeContext<StudyReceived> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var message = context.Message;
+        var cancellationToken = context.CancellationToken;
+        await ledger.RecordAsync(message.StudyId, PipelineStage.Preprocessing, StageOutcome.Started, cancellationToken: cancellationToken);
+
+        StudyManifest manifest;
+        await using (var stream = await store.OpenReadAsync(message.Manifest, cancellationToken))
+        {
+            manifest = await JsonSerializer.DeserializeAsync(stream, SpineContractsJsonContext.Default.StudyManifest, cancellationToken)
+                ?? throw new InvalidDataException($"study {message.StudyId}: empty manifest.");
+        }
+
+        var files = new List<DicomFile>();
+        foreach (var instance in manifest.Instances)
+        {
+            await using var stream = await store.OpenReadAsync(instance.Object, cancellationToken);
+            using var bytes = new MemoryStream();
+            await stream.CopyToAsync(bytes, cancellationToken);
+            files.Add(DicomFile.Read(bytes.ToArray(), instance.SopInstanceUid));
+        }
+
+        var series = StudyGrouping.Group(files).SingleOrDefault(s => s.StudyInstanceUid == message.StudyInstanceUid)?.Series ?? [];
+        var choice = SeriesSelection.Choose(series);
+        if (choice.Chosen is null)
+        {
+            await FailAsync(context, "no-axial-t2-series", choice.Summary);
+            return;
+        }
+
+        var slabs = StudyPreparation.Prepare(choice.Chosen, _spacingMm.Value).Where(s => s.Level is not null).ToList();
+        var described = new List<SliceSlab>();
+        var first = 0;
+        foreach (var slab in slabs)
+        {
+            var stored = await PutNiftiAsync(StudyKeys.PreparedSlab(message.StudyId, slab.Index), slab.Image, cancellationToken);
+            described.Add(new SliceSlab { FirstSlice = first, SliceCount = slab.Image.SizeK, Level = slab.Level, LevelUncertain = slab.LevelUncertain, Volume = stored });
+            first += slab.Image.SizeK;
+        }
+
+        var volume = await PutNiftiAsync(StudyKeys.PreparedVolume(message.StudyId), Stacked(slabs.Select(s => s.Image).ToList()), cancellationToken);
+        await ledger.RecordAsync(message.StudyId, PipelineStage.Preprocessing, StageOutcome.Completed, $"{slabs.Count} slabs; {choice.Summary}", cancellationToken);
+        await context.Publish(new VolumePrepared
+        {
+            StudyId = message.StudyId,
+            StudyInstanceUid = message.StudyInstanceUid,
+            CorrelationId = message.CorrelationId,
+            OccurredAt = time.GetUtcNow(),
+            SeriesInstanceUid = choice.Chosen.SeriesInstanceUid,
+            SelectionReason = choice.Summary,
+            Volume = volume,
+            Slabs = described,
+        }, cancellationToken);
+        LogPrepared(logger, message.StudyId, slabs.Count);
+    }
+
+    private async Task FailAsync(ConsumeContext<StudyReceived> context, string code, string reason)
+    {
+        var message = context.Message;
+        await ledger.RecordAsync(message.StudyId, PipelineStage.Preprocessing, StageOutcome.Failed, $"{code}: {reason}", context.CancellationToken);
+        await context.Publish(new StudyFailed
+        {
+            StudyId = message.StudyId,
+            StudyInstanceUid = message.StudyInstanceUid,
+            CorrelationId = message.CorrelationId,
+            OccurredAt = time.GetUtcNow(),
+            Stage = PipelineStage.Preprocessing,
+            Code = code,
+            Reason = reason,
+        }, context.CancellationToken);
+        LogFailed(logger, message.StudyId, code);
+    }
+
+    private async Task<ObjectRef> PutNiftiAsync(string key, Volume<float> volume, CancellationToken cancellationToken)
+    {
+        using var content = new MemoryStream();
+        await using (var gzip = new GZipStream(content, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            Nifti.Write(gzip, volume);
+        }
+
+        content.Position = 0;
+        return await store.PutAsync(key, content, "application/gzip", cancellationToken);
+    }
+
+    /// <summary>Every slab's slices in order on the first slab's grid: a display volume; each slab's own NIfTI carries its geometry.</summary>
+    private static Volume<float> Stacked(IReadOnlyList<Volume<float>> slabs)
+    {
+        var (sizeI, sizeJ) = (slabs.Max(s => s.SizeI), slabs.Max(s => s.SizeJ));
+        var stacked = new Volume<float>(sizeI, sizeJ, slabs.Sum(s => s.SizeK), slabs[0].Geometry);
+        var k0 = 0;
+        foreach (var slab in slabs)
+        {
+            for (var k = 0; k < slab.SizeK; k++)
+            {
+                for (var j = 0; j < slab.SizeJ; j++)
+                {
+                    for (var i = 0; i < slab.SizeI; i++)
+                    {
+                        stacked[i, j, k0 + k] = slab[i, j, k];
+                    }
+                }
+            }
+
+            k0 += slab.SizeK;
+        }
+
+        return stacked;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} prepared: {Slabs} disc slabs")]
+    private static partial void LogPrepared(ILogger logger, Guid studyId, int slabs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Study {StudyId} failed in preprocessing: {Code}")]
+    private static partial void LogFailed(ILogger logger, Guid studyId, string code);
+}

@@ -1,0 +1,15 @@
+namespace Spine.Platform.Storage;
+
+/// <summary>Where a study's objects live in the bucket: under its StudyId, never under anything from the patient.</summary>
+public static class StudyKeys
+{
+    public static string Instance(Guid studyId, string sopInstanceUid) => $"studies/{studyId:N}/instances/{sopInstanceUid}.dcm";
+
+    public static string Manifest(Guid studyId) => $"studies/{studyId:N}/manifest.json";
+
+    /// <summary>The prepared (resampled, normalised) slab <paramref name="slab"/>, NIfTI-1 gzipped.</summary>
+    public static string PreparedSlab(Guid studyId, int slab) => $"studies/{studyId:N}/prepared/slab-{slab}.nii.gz";
+
+    /// <summary>All prepared slabs' slices stacked in order, for display.</summary>
+    public static string PreparedVolume(Guid studyId) => $"studies/{studyId:N}/prepared/volume.nii.gz";
+}
