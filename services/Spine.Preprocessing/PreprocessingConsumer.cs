@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Logging;
@@ -7,8 +6,9 @@ using Spine.Analysis.Models;
 using Spine.Analysis.Preprocessing;
 using Spine.Contracts.V1;
 using Spine.Dicom;
-using Spine.Imaging;
+using Spine.Pipeline;
 using Spine.Platform.Ledger;
+using Spine.Platform.Models;
 using Spine.Platform.Storage;
 
 namespace Spine.Preprocessing;
@@ -63,12 +63,12 @@ public sealed partial class PreprocessingConsumer(IObjectStore store, IStudyLedg
         var first = 0;
         foreach (var slab in slabs)
         {
-            var stored = await PutNiftiAsync(StudyKeys.PreparedSlab(message.StudyId, slab.Index), slab.Image, cancellationToken);
+            var stored = await NiftiObjects.PutAsync(store, StudyKeys.PreparedSlab(message.StudyId, slab.Index), slab.Image, cancellationToken);
             described.Add(new SliceSlab { FirstSlice = first, SliceCount = slab.Image.SizeK, Level = slab.Level, LevelUncertain = slab.LevelUncertain, Volume = stored });
             first += slab.Image.SizeK;
         }
 
-        var volume = await PutNiftiAsync(StudyKeys.PreparedVolume(message.StudyId), Stacked(slabs.Select(s => s.Image).ToList()), cancellationToken);
+        var volume = await NiftiObjects.PutAsync(store, StudyKeys.PreparedVolume(message.StudyId), Stacking.Stack(slabs.Select(s => s.Image).ToList()), cancellationToken);
         await ledger.RecordAsync(message.StudyId, PipelineStage.Preprocessing, StageOutcome.Completed, $"{slabs.Count} slabs; {choice.Summary}", cancellationToken);
         await context.Publish(new VolumePrepared
         {
@@ -99,43 +99,6 @@ public sealed partial class PreprocessingConsumer(IObjectStore store, IStudyLedg
             Reason = reason,
         }, context.CancellationToken);
         LogFailed(logger, message.StudyId, code);
-    }
-
-    private async Task<ObjectRef> PutNiftiAsync(string key, Volume<float> volume, CancellationToken cancellationToken)
-    {
-        using var content = new MemoryStream();
-        await using (var gzip = new GZipStream(content, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            Nifti.Write(gzip, volume);
-        }
-
-        content.Position = 0;
-        return await store.PutAsync(key, content, "application/gzip", cancellationToken);
-    }
-
-    /// <summary>Every slab's slices in order on the first slab's grid: a display volume; each slab's own NIfTI carries its geometry.</summary>
-    private static Volume<float> Stacked(IReadOnlyList<Volume<float>> slabs)
-    {
-        var (sizeI, sizeJ) = (slabs.Max(s => s.SizeI), slabs.Max(s => s.SizeJ));
-        var stacked = new Volume<float>(sizeI, sizeJ, slabs.Sum(s => s.SizeK), slabs[0].Geometry);
-        var k0 = 0;
-        foreach (var slab in slabs)
-        {
-            for (var k = 0; k < slab.SizeK; k++)
-            {
-                for (var j = 0; j < slab.SizeJ; j++)
-                {
-                    for (var i = 0; i < slab.SizeI; i++)
-                    {
-                        stacked[i, j, k0 + k] = slab[i, j, k];
-                    }
-                }
-            }
-
-            k0 += slab.SizeK;
-        }
-
-        return stacked;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} prepared: {Slabs} disc slabs")]

@@ -12,4 +12,10 @@ public static class StudyKeys
 
     /// <summary>All prepared slabs' slices stacked in order, for display.</summary>
     public static string PreparedVolume(Guid studyId) => $"studies/{studyId:N}/prepared/volume.nii.gz";
+
+    /// <summary>The segmenter's label map of slab <paramref name="slab"/>, on the prepared slab's grid.</summary>
+    public static string LabelMap(Guid studyId, int slab) => $"studies/{studyId:N}/segmentation/slab-{slab}.nii.gz";
+
+    /// <summary>All slabs' label maps stacked like the prepared volume.</summary>
+    public static string StackedLabelMap(Guid studyId) => $"studies/{studyId:N}/segmentation/labels.nii.gz";
 }

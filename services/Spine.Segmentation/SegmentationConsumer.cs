@@ -1,0 +1,63 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Spine.Analysis;
+using Spine.Contracts.V1;
+using Spine.Imaging;
+using Spine.Pipeline;
+using Spine.Platform.Ledger;
+using Spine.Platform.Storage;
+
+namespace Spine.Segmentation;
+
+/// <summary>
+/// VolumePrepared to SegmentationCompleted: every slab's slices through the segmenter (in batches of
+/// Spine:Models:BatchSize), one label map per slab on the slab's own grid, and all of them stacked like the prepared
+/// volume.
+/// </summary>
+public sealed partial class SegmentationConsumer(IObjectStore store, IStudyLedger ledger, SegmenterHost segmenter, TimeProvider time, ILogger<SegmentationConsumer> logger)
+    : IConsumer<VolumePrepared>
+{
+    public async Task Consume(ConsumeContext<VolumePrepared> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var message = context.Message;
+        var cancellationToken = context.CancellationToken;
+        await ledger.RecordAsync(message.StudyId, PipelineStage.Segmentation, StageOutcome.Started, cancellationToken: cancellationToken);
+        var slabs = new List<SliceSlab>();
+        var maps = new List<Volume<byte>>();
+        foreach (var slab in message.Slabs)
+        {
+            var image = await NiftiObjects.ReadAsync(store, slab.Volume ?? throw new InvalidDataException($"study {message.StudyId}: slab at slice {slab.FirstSlice} has no volume."), cancellationToken);
+            var labels = new List<byte[]>(image.SizeK);
+            for (var start = 0; start < image.SizeK; start += segmenter.BatchSize)
+            {
+                var batch = Enumerable.Range(start, Math.Min(segmenter.BatchSize, image.SizeK - start)).Select(k => image.Slice(k).ToArray()).ToList();
+                labels.AddRange(segmenter.Session.Segment(batch, image.SizeI, image.SizeJ));
+            }
+
+            var map = new Volume<byte>(image.SizeI, image.SizeJ, image.SizeK, image.Geometry, labels.SelectMany(l => l).ToArray());
+            maps.Add(map);
+            var stored = await NiftiObjects.PutAsync(store, StudyKeys.LabelMap(message.StudyId, slabs.Count), map, cancellationToken);
+            slabs.Add(slab with { LabelMap = stored });
+        }
+
+        var stacked = await NiftiObjects.PutAsync(store, StudyKeys.StackedLabelMap(message.StudyId), Stacking.Stack(maps), cancellationToken);
+        var model = LevelFindings.Info(segmenter.Session.Model);
+        await ledger.RecordAsync(message.StudyId, PipelineStage.Segmentation, StageOutcome.Completed, $"{slabs.Count} slabs by {model.Name} {model.Version}", cancellationToken);
+        await context.Publish(new SegmentationCompleted
+        {
+            StudyId = message.StudyId,
+            StudyInstanceUid = message.StudyInstanceUid,
+            CorrelationId = message.CorrelationId,
+            OccurredAt = time.GetUtcNow(),
+            Volume = message.Volume,
+            LabelMap = stacked,
+            Slabs = slabs,
+            Model = model,
+        }, cancellationToken);
+        LogSegmented(logger, message.StudyId, slabs.Count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} segmented: {Slabs} slabs")]
+    private static partial void LogSegmented(ILogger logger, Guid studyId, int slabs);
+}

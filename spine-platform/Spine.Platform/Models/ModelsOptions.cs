@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Spine.Platform.Hosting;
+
+namespace Spine.Platform.Models;
+
+/// <summary>
+/// <c>Spine:Models</c>: where the model folders are (NAME/VERSION/model.json with the file it names) and how ONNX
+/// Runtime runs them.
+/// </summary>
+public sealed class ModelsOptions
+{
+    public const string Section = "Spine:Models";
+
+    public string Root { get; set; } = "models";
+
+    /// <summary><c>Cpu</c>, or <c>Cuda</c> for the GPU build of the segmentation service.</summary>
+    public string ExecutionProvider { get; set; } = "Cpu";
+
+    /// <summary>Intra-op threads of each ONNX Runtime session on the CPU.</summary>
+    public int Threads { get; set; } = 2;
+
+    /// <summary>Slices the segmenter runs at once.</summary>
+    public int BatchSize { get; set; } = 8;
+}
+
+internal sealed class ModelsOptionsValidator : IValidateOptions<ModelsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ModelsOptions options)
+    {
+        var failures = new OptionsFailures(ModelsOptions.Section);
+        if (!Directory.Exists(options.Root))
+        {
+            failures.Add("Root", $"'{options.Root}' is not a folder (it should hold NAME/VERSION/model.json).");
+        }
+
+        if (options.ExecutionProvider is not ("Cpu" or "Cuda"))
+        {
+            failures.Add("ExecutionProvider", $"'{options.ExecutionProvider}' is neither Cpu nor Cuda.");
+        }
+
+        if (options.Threads < 1)
+        {
+            failures.Add("Threads", "must be at least 1.");
+        }
+
+        if (options.BatchSize < 1)
+        {
+            failures.Add("BatchSize", "must be at least 1.");
+        }
+
+        return failures.Result();
+    }
+}
+
+public static class ModelsOptionsExtensions
+{
+    /// <summary>Binds and validates <c>Spine:Models</c> when the host starts (services that run models call this).</summary>
+    public static TBuilder AddSpineModelsOptions<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddValidatedOptions<ModelsOptions, ModelsOptionsValidator>(ModelsOptions.Section);
+        return builder;
+    }
+}
