@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Spine.Platform.Hosting;
@@ -10,7 +11,8 @@ internal static class OptionsRegistration
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {
-        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+        // Idempotent: several modules of one process may ask for the same options.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
         return services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
     }
 }

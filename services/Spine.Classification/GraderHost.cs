@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Options;
+using Spine.Analysis.Models;
+using Spine.Platform.Models;
+
+namespace Spine.Classification;
+
+/// <summary>The graders and the decision tree (with the segmenter the set is loaded with), once per process, every file's SHA-256 checked.</summary>
+public sealed class GraderHost(IOptions<ModelsOptions> options) : IDisposable
+{
+    private readonly Lazy<ModelSet> _models = new(() => ModelSet.Load(options.Value.Root, options.Value.Threads));
+
+    public ModelSet Models => _models.Value;
+
+    public void Dispose()
+    {
+        if (_models.IsValueCreated)
+        {
+            _models.Value.Dispose();
+        }
+    }
+}
