@@ -61,18 +61,7 @@ public sealed partial class ClassificationConsumer(IObjectStore store, IStudyLed
 
     private async Task FailAsync(ConsumeContext<SegmentationCompleted> context, string code, string reason)
     {
-        var message = context.Message;
-        await ledger.RecordAsync(message.StudyId, PipelineStage.Classification, StageOutcome.Failed, $"{code}: {reason}", context.CancellationToken);
-        await context.Publish(new StudyFailed
-        {
-            StudyId = message.StudyId,
-            StudyInstanceUid = message.StudyInstanceUid,
-            CorrelationId = message.CorrelationId,
-            OccurredAt = time.GetUtcNow(),
-            Stage = PipelineStage.Classification,
-            Code = code,
-            Reason = reason,
-        }, context.CancellationToken);
+        await StudyFailures.FailAsync(context, ledger, time, logger, PipelineStage.Classification, code, reason);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} classified: {Levels} levels")]

@@ -86,24 +86,10 @@ public sealed partial class PreprocessingConsumer(IObjectStore store, IStudyLedg
 
     private async Task FailAsync(ConsumeContext<StudyReceived> context, string code, string reason)
     {
-        var message = context.Message;
-        await ledger.RecordAsync(message.StudyId, PipelineStage.Preprocessing, StageOutcome.Failed, $"{code}: {reason}", context.CancellationToken);
-        await context.Publish(new StudyFailed
-        {
-            StudyId = message.StudyId,
-            StudyInstanceUid = message.StudyInstanceUid,
-            CorrelationId = message.CorrelationId,
-            OccurredAt = time.GetUtcNow(),
-            Stage = PipelineStage.Preprocessing,
-            Code = code,
-            Reason = reason,
-        }, context.CancellationToken);
-        LogFailed(logger, message.StudyId, code);
+        await StudyFailures.FailAsync(context, ledger, time, logger, PipelineStage.Preprocessing, code, reason);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} prepared: {Slabs} disc slabs")]
     private static partial void LogPrepared(ILogger logger, Guid studyId, int slabs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Study {StudyId} failed in preprocessing: {Code}")]
-    private static partial void LogFailed(ILogger logger, Guid studyId, string code);
 }
