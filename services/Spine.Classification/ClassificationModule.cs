@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Spine.Platform.Hosting;
 using Spine.Platform.Models;
 
@@ -13,6 +14,6 @@ public static class ClassificationModule
         builder =>
         {
             builder.AddSpineModelsOptions();
-            builder.Services.AddSingleton<GraderHost>();
+            builder.Services.TryAddSingleton<GraderHost>();
         });
 }

@@ -91,5 +91,4 @@ public sealed partial class PreprocessingConsumer(IObjectStore store, IStudyLedg
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} prepared: {Slabs} disc slabs")]
     private static partial void LogPrepared(ILogger logger, Guid studyId, int slabs);
-
 }

@@ -16,6 +16,9 @@ public static class StudyKeys
     /// <summary>The segmenter's label map of slab <paramref name="slab"/>, on the prepared slab's grid.</summary>
     public static string LabelMap(Guid studyId, int slab) => $"studies/{studyId:N}/segmentation/slab-{slab}.nii.gz";
 
+    /// <summary>A picture of the explanation stage (heat map or overlay) named <paramref name="name"/>.</summary>
+    public static string Explanation(Guid studyId, string name) => $"studies/{studyId:N}/explanation/{name}";
+
     /// <summary>All slabs' label maps stacked like the prepared volume.</summary>
     public static string StackedLabelMap(Guid studyId) => $"studies/{studyId:N}/segmentation/labels.nii.gz";
 }

@@ -1,0 +1,102 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Spine.Analysis;
+using Spine.Analysis.Anatomy;
+using Spine.Analysis.Explanation;
+using Spine.Analysis.Models;
+using Spine.Classification;
+using Spine.Contracts.V1;
+using Spine.Imaging;
+using Spine.Pipeline;
+using Spine.Platform.Ledger;
+using Spine.Platform.Storage;
+
+namespace Spine.Explanation;
+
+/// <summary>
+/// FindingsClassified to ExplanationsReady: for every finding a rationale sentence, and for every CNN grade its class
+/// activation map carried back onto the mid slice, as a heat map and as an overlay with the mask contours and the
+/// graded region's box. The graders' maps are recomputed from the stored slab and label map (the same models, so the
+/// same answers: a grade that differs from the classified one fails the study rather than explain something else).
+/// </summary>
+public sealed partial class ExplanationConsumer(IObjectStore store, IStudyLedger ledger, GraderHost graders, TimeProvider time, ILogger<ExplanationConsumer> logger)
+    : IConsumer<FindingsClassified>
+{
+    public async Task Consume(ConsumeContext<FindingsClassified> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var message = context.Message;
+        var cancellationToken = context.CancellationToken;
+        await ledger.RecordAsync(message.StudyId, PipelineStage.Explanation, StageOutcome.Started, cancellationToken: cancellationToken);
+        var levels = new List<LevelReport>();
+        foreach (var level in message.Levels)
+        {
+            var image = await NiftiObjects.ReadAsync(store, level.Slices.Volume!, cancellationToken);
+            var labelVolume = (await NiftiObjects.ReadAsync(store, level.Slices.LabelMap!, cancellationToken)).Map(v => (byte)v);
+            var labels = Enumerable.Range(0, labelVolume.SizeK).Select(k => labelVolume.Slice(k).ToArray()).ToList();
+            var analysis = LevelAnalysis.Analyse(image, labels, graders.Models);
+            var findings = new List<Finding>();
+            foreach (var finding in level.Findings)
+            {
+                var (result, region, spec, rationale) = Explain(analysis, finding);
+                if (result.Grade != finding.Grade && finding.Kind != FindingKind.CentralCanalStenosis)
+                {
+                    await StudyFailures.FailAsync(context, ledger, time, logger, PipelineStage.Explanation, "explanation-mismatch",
+                        $"{level.Level} {finding.Kind} {finding.Side}: the grader now gives {result.Grade}, classification gave {finding.Grade}; the models changed between the stages.");
+                    return;
+                }
+
+                var side = finding.Side == Side.Right ? Side.Right : Side.Left;
+                var (centreX, centreY) = region is null ? (analysis.Frame.CentreX, analysis.Frame.CentreY) : (region.CentreXMm, region.CentreYMm);
+                var g = image.Geometry;
+                var heat = ClassActivationMaps.OnSlice(result, result.Grade, spec, analysis.Frame, side, centreX, centreY, image.SizeI, image.SizeJ, g.SpacingI, g.SpacingJ);
+                var name = $"{level.Level}-{finding.Kind}-{finding.Side}".ToLowerInvariant();
+                var heatMap = await PutPngAsync(StudyKeys.Explanation(message.StudyId, name + "-heat.png"), new SliceRenderer().RenderPng(image, analysis.MidSlice, heat: heat), cancellationToken);
+                var overlay = await PutPngAsync(StudyKeys.Explanation(message.StudyId, name + "-overlay.png"),
+                    LevelOverlay.RenderPng(image, labelVolume, analysis.MidSlice, region is null ? [] : [region], heat), cancellationToken);
+                findings.Add(finding with { Explanation = new FindingExplanation { Rationale = rationale, HeatMap = heatMap, Overlay = overlay } });
+            }
+
+            levels.Add(level with { Findings = findings });
+        }
+
+        await ledger.RecordAsync(message.StudyId, PipelineStage.Explanation, StageOutcome.Completed, $"{levels.Sum(l => l.Findings.Count)} findings explained", cancellationToken);
+        await context.Publish(new ExplanationsReady
+        {
+            StudyId = message.StudyId,
+            StudyInstanceUid = message.StudyInstanceUid,
+            CorrelationId = message.CorrelationId,
+            OccurredAt = time.GetUtcNow(),
+            Levels = levels,
+        }, cancellationToken);
+        LogExplained(logger, message.StudyId, levels.Count);
+    }
+
+    /// <summary>The grader answer whose map explains the finding, its region, its crop and the sentence.</summary>
+    private (GraderResult Result, LocatedRegion? Region, CropSpec Spec, string Rationale) Explain(LevelAnalysis analysis, Finding finding)
+    {
+        if (finding.Kind == FindingKind.CentralCanalStenosis)
+        {
+            var cnn = analysis.CentralCanalCnn;
+            var sentence = Rationale.CentralCanal(analysis.Measurements, analysis.CentralCanalTree)
+                + $" The central canal CNN gives {Rationale.GradeName(cnn.Grade)}{(cnn.Grade == finding.Grade ? ", in agreement" : ", disagreeing: review")}; its heat map is shown.";
+            return (cnn, null, Spec(graders.Models.CentralCanal, RegionKind.CentralCanal), sentence);
+        }
+
+        var kind = finding.Kind == FindingKind.ForaminalStenosis ? RegionKind.Foramen : RegionKind.Facet;
+        var graded = analysis.Region(kind, finding.Side);
+        var title = $"{(finding.Side == Side.Left ? "Left" : "Right")} {(kind == RegionKind.Foramen ? "foramen" : "facet")}";
+        return (graded.Result, graded.Region, Spec(kind == RegionKind.Foramen ? graders.Models.Foramen : graders.Models.Facet, kind), Rationale.Cnn(title, graded.Result, graded.Region));
+    }
+
+    private static CropSpec Spec(GraderSession grader, RegionKind kind) => new(kind, grader.Crop.SizeMm, grader.Crop.Pixels);
+
+    private async Task<ObjectRef> PutPngAsync(string key, byte[] png, CancellationToken cancellationToken)
+    {
+        using var content = new MemoryStream(png, writable: false);
+        return await store.PutAsync(key, content, "image/png", cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} explained: {Levels} levels")]
+    private static partial void LogExplained(ILogger logger, Guid studyId, int levels);
+}
