@@ -26,9 +26,7 @@ public sealed partial class ClassificationConsumer(IObjectStore store, IStudyLed
         var levels = new List<LevelReport>();
         foreach (var slab in message.Slabs.Where(s => s.Level is not null))
         {
-            var image = await NiftiObjects.ReadAsync(store, slab.Volume!, cancellationToken);
-            var labelVolume = await NiftiObjects.ReadAsync(store, slab.LabelMap!, cancellationToken);
-            var labels = Enumerable.Range(0, labelVolume.SizeK).Select(k => labelVolume.Slice(k).ToArray().Select(v => (byte)v).ToArray()).ToList();
+            var (image, labels) = await SegmentedSlabs.ReadAsync(store, slab, cancellationToken);
             LevelAnalysis analysis;
             try
             {

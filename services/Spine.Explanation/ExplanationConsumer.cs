@@ -31,10 +31,8 @@ public sealed partial class ExplanationConsumer(IObjectStore store, IStudyLedger
         var levels = new List<LevelReport>();
         foreach (var level in message.Levels)
         {
-            var image = await NiftiObjects.ReadAsync(store, level.Slices.Volume!, cancellationToken);
-            var labelVolume = (await NiftiObjects.ReadAsync(store, level.Slices.LabelMap!, cancellationToken)).Map(v => (byte)v);
-            var labels = Enumerable.Range(0, labelVolume.SizeK).Select(k => labelVolume.Slice(k).ToArray()).ToList();
-            var analysis = LevelAnalysis.Analyse(image, labels, graders.Models);
+            var (image, labelVolume) = await SegmentedSlabs.ReadAsync(store, level.Slices, cancellationToken);
+            var analysis = LevelAnalysis.Analyse(image, labelVolume, graders.Models);
             var findings = new List<Finding>();
             foreach (var finding in level.Findings)
             {

@@ -33,9 +33,21 @@ public sealed record LevelAnalysis(int MidSlice, AnatomicalFrame Frame, LevelMea
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(labels);
+        return Analyse(image, new Volume<byte>(image.SizeI, image.SizeJ, image.SizeK, image.Geometry, labels.SelectMany(l => l).ToArray()), models);
+    }
+
+    /// <summary>As above, with the label map as a volume on the image's grid.</summary>
+    public static LevelAnalysis Analyse(Volume<float> image, Volume<byte> labelVolume, ModelSet models)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(labelVolume);
         ArgumentNullException.ThrowIfNull(models);
+        if ((labelVolume.SizeI, labelVolume.SizeJ, labelVolume.SizeK) != (image.SizeI, image.SizeJ, image.SizeK))
+        {
+            throw new ArgumentException($"label map {labelVolume.SizeI}x{labelVolume.SizeJ}x{labelVolume.SizeK} is not on the image's {image.SizeI}x{image.SizeJ}x{image.SizeK} grid.", nameof(labelVolume));
+        }
+
         var g = image.Geometry;
-        var labelVolume = new Volume<byte>(image.SizeI, image.SizeJ, image.SizeK, g, labels.SelectMany(l => l).ToArray());
         var mid = LabelSlice.MidDiscSlice(labelVolume, v => v);
         var slice = LabelSlice.Of(labelVolume, mid, v => v);
         var frame = AnatomicalFrame.Of(slice);
