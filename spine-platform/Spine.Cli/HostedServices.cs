@@ -1,5 +1,9 @@
+using Spine.Classification;
+using Spine.Explanation;
 using Spine.Platform.Diagnostics;
 using Spine.Platform.Hosting;
+using Spine.Preprocessing;
+using Spine.Segmentation;
 
 namespace Spine.Cli;
 
@@ -8,9 +12,10 @@ internal static class HostedServices
 {
     /// <summary>Pipeline services named by the design that this build does not contain yet.</summary>
     public static IReadOnlyList<string> NotYetBuilt { get; } =
-        ["ingestion", "preprocessing", "segmentation", "classification", "explanation", "reporting"];
+        ["ingestion", "reporting"];
 
-    public static IReadOnlyList<SpineServiceModule> All { get; } = [ProbeModule.Module];
+    public static IReadOnlyList<SpineServiceModule> All { get; } =
+        [ProbeModule.Module, PreprocessingModule.Module, SegmentationModule.Module, ClassificationModule.Module, ExplanationModule.Module];
 
     public static SpineServiceModule? Find(string name) =>
         All.FirstOrDefault(module => string.Equals(module.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -63,3 +63,45 @@ internal static class HealthEndpoint
         throw new TimeoutException($"{path} did not answer{(wanted is null ? "" : $" {wanted}")} within {within.TotalSeconds:0} s. Errors:\n{process.StandardError}");
     }
 }
+
+/// <summary>The analysis services hosted together as one process, as a node of a deployment would host them.</summary>
+public sealed class ServeAnalysisServicesTests
+{
+    [Fact]
+    public async Task Analysis_services_start_together_and_are_ready_with_the_reference_models()
+    {
+        var port = SpineProcess.FreeTcpPort();
+        var data = Path.Combine(Path.GetTempPath(), "spine-serve-" + Guid.NewGuid().ToString("n"));
+        await using var spine = SpineProcess.Start(
+            ["serve", "--services", "preprocessing,segmentation,classification,explanation", "--urls", $"http://127.0.0.1:{port}"],
+            new Dictionary<string, string>
+            {
+                ["Spine__Storage__FileSystem__Root"] = Path.Combine(data, "objects"),
+                ["Spine__Ledger__ConnectionString"] = $"Data Source={Path.Combine(data, "ledger.db")}",
+                ["Spine__Models__Root"] = Path.Combine(RepositoryLayout.Root, "models"),
+            });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        var ready = await HealthEndpoint.WaitForAnswerAsync(http, "/health/ready", spine, TimeSpan.FromSeconds(60), HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_models_folder_that_does_not_exist_stops_the_host_naming_the_setting()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "spine-serve-" + Guid.NewGuid().ToString("n"));
+        await using var spine = await SpineProcess.RunAsync(
+            ["serve", "--services", "segmentation", "--urls", $"http://127.0.0.1:{SpineProcess.FreeTcpPort()}"],
+            TimeSpan.FromSeconds(60),
+            new Dictionary<string, string>
+            {
+                ["Spine__Storage__FileSystem__Root"] = Path.Combine(data, "objects"),
+                ["Spine__Ledger__ConnectionString"] = $"Data Source={Path.Combine(data, "ledger.db")}",
+                ["Spine__Models__Root"] = Path.Combine(data, "no-models-here"),
+            });
+
+        Assert.NotEqual(0, spine.ExitCode);
+        Assert.Contains("Spine:Models:Root", spine.StandardError, StringComparison.Ordinal);
+    }
+}
