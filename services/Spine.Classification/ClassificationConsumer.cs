@@ -53,6 +53,8 @@ public sealed partial class ClassificationConsumer(IObjectStore store, IStudyLed
             Volume = message.Volume,
             LabelMap = message.LabelMap,
             Levels = levels,
+            SeriesInstanceUid = message.SeriesInstanceUid,
+            Models = [message.Model, .. new[] { graders.Models.CanalTreeModel, graders.Models.CentralCanal.Model, graders.Models.Foramen.Model, graders.Models.Facet.Model }.Select(LevelFindings.Info)],
         }, cancellationToken);
         LogClassified(logger, message.StudyId, levels.Count);
     }

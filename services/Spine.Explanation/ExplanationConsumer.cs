@@ -66,6 +66,8 @@ public sealed partial class ExplanationConsumer(IObjectStore store, IStudyLedger
             CorrelationId = message.CorrelationId,
             OccurredAt = time.GetUtcNow(),
             Levels = levels,
+            SeriesInstanceUid = message.SeriesInstanceUid,
+            Models = message.Models,
         }, cancellationToken);
         LogExplained(logger, message.StudyId, levels.Count);
     }

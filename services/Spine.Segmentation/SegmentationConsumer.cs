@@ -54,6 +54,7 @@ public sealed partial class SegmentationConsumer(IObjectStore store, IStudyLedge
             LabelMap = stacked,
             Slabs = slabs,
             Model = model,
+            SeriesInstanceUid = message.SeriesInstanceUid,
         }, cancellationToken);
         LogSegmented(logger, message.StudyId, slabs.Count);
     }

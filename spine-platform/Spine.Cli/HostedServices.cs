@@ -3,6 +3,7 @@ using Spine.Explanation;
 using Spine.Platform.Diagnostics;
 using Spine.Platform.Hosting;
 using Spine.Preprocessing;
+using Spine.Reporting;
 using Spine.Segmentation;
 
 namespace Spine.Cli;
@@ -12,10 +13,10 @@ internal static class HostedServices
 {
     /// <summary>Pipeline services named by the design that this build does not contain yet.</summary>
     public static IReadOnlyList<string> NotYetBuilt { get; } =
-        ["ingestion", "reporting"];
+        ["ingestion"];
 
     public static IReadOnlyList<SpineServiceModule> All { get; } =
-        [ProbeModule.Module, PreprocessingModule.Module, SegmentationModule.Module, ClassificationModule.Module, ExplanationModule.Module];
+        [ProbeModule.Module, PreprocessingModule.Module, SegmentationModule.Module, ClassificationModule.Module, ExplanationModule.Module, ReportingModule.Module];
 
     public static SpineServiceModule? Find(string name) =>
         All.FirstOrDefault(module => string.Equals(module.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -73,7 +73,7 @@ public sealed class ServeAnalysisServicesTests
         var port = SpineProcess.FreeTcpPort();
         var data = Path.Combine(Path.GetTempPath(), "spine-serve-" + Guid.NewGuid().ToString("n"));
         await using var spine = SpineProcess.Start(
-            ["serve", "--services", "preprocessing,segmentation,classification,explanation", "--urls", $"http://127.0.0.1:{port}"],
+            ["serve", "--services", "preprocessing,segmentation,classification,explanation,reporting", "--urls", $"http://127.0.0.1:{port}"],
             new Dictionary<string, string>
             {
                 ["Spine__Storage__FileSystem__Root"] = Path.Combine(data, "objects"),

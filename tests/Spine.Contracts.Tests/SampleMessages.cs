@@ -8,6 +8,7 @@ internal static class SampleMessages
     private static readonly Guid StudyId = Guid.Parse("5f0c7a52-8a51-4c2e-9d0e-1b7a3c1f2e40");
     private static readonly Guid CorrelationId = Guid.Parse("0d9a4b8e-2f6c-4e71-a3b5-7c8d9e0f1a2b");
     private const string StudyUid = "2.25.118394640124357261843210981231235";
+    private const string SeriesUid = "2.25.33114876501234987612349876123";
     private static readonly DateTimeOffset At = new(2026, 11, 28, 9, 30, 0, TimeSpan.Zero);
 
     private static ObjectRef Object(string key, string contentType, long length) => new()
@@ -129,6 +130,7 @@ internal static class SampleMessages
             LabelMap = Object("labels.nii.gz", "application/x-nifti", 91_022),
             Slabs = Slabs,
             Model = Segmenter,
+            SeriesInstanceUid = SeriesUid,
         },
         [typeof(FindingsClassified)] = new FindingsClassified
         {
@@ -136,11 +138,15 @@ internal static class SampleMessages
             Volume = Object("volume.nii.gz", "application/x-nifti", 8_200_311),
             LabelMap = Object("labels.nii.gz", "application/x-nifti", 91_022),
             Levels = Levels(explained: false),
+            SeriesInstanceUid = SeriesUid,
+            Models = [Segmenter],
         },
         [typeof(ExplanationsReady)] = new ExplanationsReady
         {
             StudyId = StudyId, StudyInstanceUid = StudyUid, CorrelationId = CorrelationId, OccurredAt = At,
             Levels = Levels(explained: true),
+            SeriesInstanceUid = SeriesUid,
+            Models = [Segmenter],
         },
         [typeof(StudyReportPublished)] = new StudyReportPublished
         {

@@ -56,6 +56,9 @@ public sealed record SegmentationCompleted : IStudyMessage
     public required IReadOnlyList<SliceSlab> Slabs { get; init; }
 
     public required ModelInfo Model { get; init; }
+
+    /// <summary>The series analysed, from <see cref="VolumePrepared"/> (added in 1.1; null from older senders).</summary>
+    public string? SeriesInstanceUid { get; init; }
 }
 
 /// <summary>Every level is measured and graded.</summary>
@@ -69,6 +72,12 @@ public sealed record FindingsClassified : IStudyMessage
     public required ObjectRef Volume { get; init; }
     public required ObjectRef LabelMap { get; init; }
     public required IReadOnlyList<LevelReport> Levels { get; init; }
+
+    /// <summary>The series analysed (added in 1.1; null from older senders).</summary>
+    public string? SeriesInstanceUid { get; init; }
+
+    /// <summary>Every model that contributed so far, the segmenter included (added in 1.1; null from older senders).</summary>
+    public IReadOnlyList<ModelInfo>? Models { get; init; }
 }
 
 /// <summary>Every grade has its rationale, heat map and overlay.</summary>
@@ -80,6 +89,12 @@ public sealed record ExplanationsReady : IStudyMessage
     public required DateTimeOffset OccurredAt { get; init; }
 
     public required IReadOnlyList<LevelReport> Levels { get; init; }
+
+    /// <summary>The series analysed (added in 1.1; null from older senders).</summary>
+    public string? SeriesInstanceUid { get; init; }
+
+    /// <summary>Every model that contributed (added in 1.1; null from older senders).</summary>
+    public IReadOnlyList<ModelInfo>? Models { get; init; }
 }
 
 /// <summary>The public result event: downstream systems subscribe to this one.</summary>

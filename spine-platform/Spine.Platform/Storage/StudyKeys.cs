@@ -19,6 +19,10 @@ public static class StudyKeys
     /// <summary>A picture of the explanation stage (heat map or overlay) named <paramref name="name"/>.</summary>
     public static string Explanation(Guid studyId, string name) => $"studies/{studyId:N}/explanation/{name}";
 
+    public static string ReportJson(Guid studyId) => $"studies/{studyId:N}/report/report.json";
+
+    public static string ReportHtml(Guid studyId) => $"studies/{studyId:N}/report/report.html";
+
     /// <summary>All slabs' label maps stacked like the prepared volume.</summary>
     public static string StackedLabelMap(Guid studyId) => $"studies/{studyId:N}/segmentation/labels.nii.gz";
 }

@@ -1,0 +1,90 @@
+using System.Text;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Spine.Contracts.V1;
+using Spine.Platform.Ledger;
+using Spine.Platform.Storage;
+
+namespace Spine.Reporting;
+
+/// <summary>
+/// ExplanationsReady to StudyReportPublished: the report assembled (levels cranial to caudal, every model that
+/// contributed, the disclaimer their training calls for), stored as JSON (the contracts' schema) and as one
+/// self-contained HTML page, the study marked completed in the ledger, and the result event published.
+/// </summary>
+public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger ledger, TimeProvider time, ILogger<ReportingConsumer> logger)
+    : IConsumer<ExplanationsReady>
+{
+    public const string SchemaVersion = "1.1";
+
+    public async Task Consume(ConsumeContext<ExplanationsReady> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var message = context.Message;
+        var cancellationToken = context.CancellationToken;
+        await ledger.RecordAsync(message.StudyId, PipelineStage.Reporting, StageOutcome.Started, cancellationToken: cancellationToken);
+        var models = message.Models
+            ?? message.Levels.SelectMany(l => l.Findings).Select(f => f.Model).DistinctBy(m => (m.Name, m.Version)).ToList();
+        var report = new StudyReport
+        {
+            SchemaVersion = SchemaVersion,
+            StudyId = message.StudyId,
+            StudyInstanceUid = message.StudyInstanceUid,
+            SeriesInstanceUid = message.SeriesInstanceUid ?? string.Empty,
+            GeneratedAt = time.GetUtcNow(),
+            Levels = message.Levels.OrderBy(l => l.Level).ToList(),
+            Models = models,
+            Disclaimer = Disclaimer(models),
+        };
+
+        var json = await PutAsync(StudyKeys.ReportJson(message.StudyId), JsonSerializer.SerializeToUtf8Bytes(report, SpineContractsJsonContext.Default.StudyReport), "application/json", cancellationToken);
+        var images = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var overlay in report.Levels.SelectMany(l => l.Findings).Select(f => f.Explanation?.Overlay).OfType<ObjectRef>())
+        {
+            images[overlay.Key] = await ReadAsync(overlay, cancellationToken);
+        }
+
+        var html = await PutAsync(StudyKeys.ReportHtml(message.StudyId),
+            Encoding.UTF8.GetBytes(ReportHtml.Render(report, reference => images.GetValueOrDefault(reference.Key))), "text/html; charset=utf-8", cancellationToken);
+        await ledger.RecordAsync(message.StudyId, PipelineStage.Reporting, StageOutcome.Completed, $"report with {report.Levels.Count} levels", cancellationToken);
+        await context.Publish(new StudyReportPublished
+        {
+            StudyId = message.StudyId,
+            StudyInstanceUid = message.StudyInstanceUid,
+            CorrelationId = message.CorrelationId,
+            OccurredAt = time.GetUtcNow(),
+            Report = report,
+            ReportJson = json,
+            ReportHtml = html,
+        }, cancellationToken);
+        LogPublished(logger, message.StudyId, report.Levels.Count);
+    }
+
+    /// <summary>The intended-use statement: reference models say they were trained on synthetic phantoms.</summary>
+    public static string Disclaimer(IReadOnlyList<ModelInfo> models)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        var synthetic = models.Where(m => m.TrainingData.Contains("synthetic", StringComparison.OrdinalIgnoreCase)).Select(m => m.Name).ToList();
+        return synthetic.Count > 0
+            ? $"Not for clinical use. Produced by reference models trained on synthetic phantoms only ({string.Join(", ", synthetic)}); not clinically validated. Every finding must be read by a radiologist."
+            : "Automated reading by models that have not been cleared for clinical use here; every finding must be confirmed by a radiologist.";
+    }
+
+    private async Task<ObjectRef> PutAsync(string key, byte[] content, string contentType, CancellationToken cancellationToken)
+    {
+        using var stream = new MemoryStream(content, writable: false);
+        return await store.PutAsync(key, stream, contentType, cancellationToken);
+    }
+
+    private async Task<byte[]> ReadAsync(ObjectRef reference, CancellationToken cancellationToken)
+    {
+        await using var stream = await store.OpenReadAsync(reference, cancellationToken);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy, cancellationToken);
+        return copy.ToArray();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} reported: {Levels} levels")]
+    private static partial void LogPublished(ILogger logger, Guid studyId, int levels);
+}

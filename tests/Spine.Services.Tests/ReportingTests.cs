@@ -1,0 +1,64 @@
+using System.Text;
+using System.Text.Json;
+using Spine.Classification;
+using Spine.Contracts.V1;
+using Spine.Explanation;
+using Spine.Ingestion;
+using Spine.Phantom;
+using Spine.Platform.Ledger;
+using Spine.Platform.Storage;
+using Spine.Preprocessing;
+using Spine.Reporting;
+using Spine.Segmentation;
+
+namespace Spine.Services.Tests;
+
+/// <summary>A study from a folder to StudyReportPublished through all six services in the embedded configuration.</summary>
+public sealed class ReportingTests : IAsyncLifetime
+{
+    private EmbeddedPlatform _platform = null!;
+
+    public async Task InitializeAsync() =>
+        _platform = await EmbeddedPlatform.StartAsync(
+            [IngestionModule.Module, PreprocessingModule.Module, SegmentationModule.Module, ClassificationModule.Module, ExplanationModule.Module, ReportingModule.Module],
+            EmbeddedPlatform.Record<StudyReportPublished>);
+
+    [Fact]
+    public async Task The_report_lists_every_level_and_model_and_is_stored_as_json_and_as_a_self_contained_page()
+    {
+        var phantom = PhantomGenerator.Generate(new PhantomOptions { Seed = 868686 });
+        PhantomWriter.WriteStudy(phantom, Path.Combine(_platform.Root, "in"));
+
+        var study = Assert.Single(await _platform.Service<FolderImport>().ImportAsync(Path.Combine(_platform.Root, "in", "dicom")));
+        var published = await _platform.WaitForAsync<StudyReportPublished>(m => m.StudyId == study.StudyId, seconds: 120);
+
+        var report = published.Report;
+        Assert.Equal(phantom.Truth.AxialT2SeriesInstanceUid, report.SeriesInstanceUid);
+        Assert.Equal([SpinalLevel.L1L2, SpinalLevel.L2L3, SpinalLevel.L3L4, SpinalLevel.L4L5, SpinalLevel.L5S1], report.Levels.Select(l => l.Level));
+        Assert.Equal(["spine-vnet-segmenter", "central-canal-decision-tree", "spine-bit-central-canal", "spine-bit-foramen", "spine-bit-facet"], report.Models.Select(m => m.Name));
+        Assert.Contains("synthetic phantoms only", report.Disclaimer, StringComparison.Ordinal);
+        Assert.All(report.Levels.SelectMany(l => l.Findings), f => Assert.NotNull(f.Explanation));
+
+        var store = _platform.Service<IObjectStore>();
+        await using (var json = await store.OpenReadAsync(published.ReportJson))
+        {
+            var stored = (await JsonSerializer.DeserializeAsync(json, SpineContractsJsonContext.Default.StudyReport))!;
+            Assert.Equal(report.Levels.Count, stored.Levels.Count);
+            Assert.Equal(report.GeneratedAt, stored.GeneratedAt);
+        }
+
+        await using (var page = await store.OpenReadAsync(published.ReportHtml))
+        using (var reader = new StreamReader(page, Encoding.UTF8))
+        {
+            var html = await reader.ReadToEndAsync();
+            Assert.Equal(25, html.Split("<img ").Length - 1);
+            Assert.DoesNotContain("overlay not available", html, StringComparison.Ordinal);
+            Assert.Contains("synthetic phantoms only", html, StringComparison.Ordinal);
+        }
+
+        var record = await _platform.Service<IStudyLedger>().FindAsync(study.StudyId);
+        Assert.Equal(StudyStatus.Completed, record!.Status);
+    }
+
+    public async Task DisposeAsync() => await _platform.DisposeAsync();
+}
