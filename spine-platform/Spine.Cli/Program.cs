@@ -9,5 +9,7 @@ var root = new RootCommand("Spine Platform: automated, interpretable reading of 
     BenchCommand.Create(),
     PhantomCommand.Create(),
     EvaluateCommand.Create(),
+    AnalyzeCommand.Create(),
+    AnalyzeCommand.CreateDemo(),
 };
 return await root.Parse(args).InvokeAsync();
