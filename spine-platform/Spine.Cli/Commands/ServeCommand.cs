@@ -66,6 +66,11 @@ internal static class ServeCommand
 
         var app = builder.Build();
         app.MapSpineHealthEndpoints();
+        foreach (var module in modules)
+        {
+            module.MapEndpoints?.Invoke(app);
+        }
+
         await app.RunAsync(cancellationToken);
         return ExitCodes.Success;
     }

@@ -1,0 +1,60 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Spine.Contracts.V1;
+using Spine.Platform.Ledger;
+using Spine.Platform.Storage;
+
+namespace Spine.Reporting;
+
+/// <summary>A study as the API lists it: the platform's identifiers and where it stands, nothing about the patient.</summary>
+public sealed record StudySummary(Guid StudyId, string Status, string? Stage, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>One stage transition: what started, completed or failed, when, with the failure's code and reason.</summary>
+public sealed record StudyTransition(string Stage, string Outcome, DateTimeOffset At, string? Detail);
+
+public sealed record StudyDetail(StudySummary Study, IReadOnlyList<StudyTransition> Transitions);
+
+[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true)]
+[JsonSerializable(typeof(IReadOnlyList<StudySummary>))]
+[JsonSerializable(typeof(StudyDetail))]
+internal sealed partial class StudiesApiJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// The studies API on the ledger and the stored reports: GET /studies (newest first, ?skip=&amp;take=), GET
+/// /studies/{id} (stage, transitions with their times, errors), GET /studies/{id}/report (JSON; HTML with
+/// ?format=html or Accept: text/html).
+/// </summary>
+public static class StudiesApi
+{
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapGet("/studies", async (IStudyLedger ledger, int? skip, int? take, CancellationToken cancellationToken) =>
+        {
+            var studies = await ledger.ListAsync(Math.Max(0, skip ?? 0), Math.Clamp(take ?? 50, 1, 500), cancellationToken);
+            return Results.Json<IReadOnlyList<StudySummary>>(studies.Select(Summary).ToList(), StudiesApiJsonContext.Default.IReadOnlyListStudySummary);
+        });
+        endpoints.MapGet("/studies/{id:guid}", async (Guid id, IStudyLedger ledger, CancellationToken cancellationToken) =>
+            await ledger.FindAsync(id, cancellationToken) is { } study
+                ? Results.Json(new StudyDetail(Summary(study), study.Transitions.Select(t => new StudyTransition(t.Stage.ToString(), t.Outcome.ToString(), t.At, t.Detail)).ToList()), StudiesApiJsonContext.Default.StudyDetail)
+                : Results.NotFound());
+        endpoints.MapGet("/studies/{id:guid}/report", async (Guid id, string? format, HttpRequest request, IObjectStore store, CancellationToken cancellationToken) =>
+        {
+            var html = string.Equals(format, "html", StringComparison.OrdinalIgnoreCase)
+                || request.Headers.Accept.Any(a => a?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);
+            var reference = await store.StatAsync(html ? StudyKeys.ReportHtml(id) : StudyKeys.ReportJson(id), cancellationToken);
+            if (reference is null)
+            {
+                return Results.NotFound();
+            }
+
+            var stream = await store.OpenReadAsync(reference, cancellationToken);
+            return Results.Stream(stream, html ? "text/html; charset=utf-8" : "application/json");
+        });
+    }
+
+    private static StudySummary Summary(StudyRecord study) =>
+        new(study.StudyId, study.Status.ToString(), study.Stage?.ToString(), study.CreatedAt, study.UpdatedAt);
+}
