@@ -1,21 +1,11 @@
-using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Globalization;
-using MassTransit;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Spine.Classification;
 using Spine.Contracts.V1;
-using Spine.Explanation;
 using Spine.Ingestion;
 using Spine.Phantom;
-using Spine.Platform.Hosting;
 using Spine.Platform.Storage;
-using Spine.Preprocessing;
-using Spine.Reporting;
-using Spine.Segmentation;
 
 namespace Spine.Cli.Commands;
 
@@ -64,46 +54,14 @@ internal static class AnalyzeCommand
         }
 
         output.Create();
-        var data = Path.Combine(output.FullName, ".spine");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Spine:Storage:FileSystem:Root"] = Path.Combine(data, "objects"),
-            ["Spine:Ledger:ConnectionString"] = $"Data Source={Path.Combine(data, "ledger.db")}",
-            ["Spine:Models:Root"] = models.FullName,
-        });
-        builder.Configuration.AddEnvironmentVariables();
-        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
-        var outcomes = new ConcurrentDictionary<Guid, object>();
-        builder.Services.AddSingleton(outcomes);
-        SpineServiceModule[] modules =
-        [
-            IngestionModule.Module, PreprocessingModule.Module, SegmentationModule.Module, ClassificationModule.Module, ExplanationModule.Module, ReportingModule.Module,
-            new("analyze", "spine analyze's own listener", bus =>
-            {
-                bus.AddConsumer<OutcomeListener<StudyReportPublished>>();
-                bus.AddConsumer<OutcomeListener<StudyFailed>>();
-            }),
-        ];
-        builder.AddSpinePlatform(modules, "spine-analyze");
-        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
-        using var host = builder.Build();
-        await host.StartAsync(cancellationToken);
+        var (host, outcomes) = await EmbeddedPipeline.StartAsync(Path.Combine(output.FullName, ".spine"), models.FullName, cancellationToken);
+        using var disposeHost = host;
         try
         {
             var studies = await host.Services.GetRequiredService<FolderImport>().ImportAsync(folder.FullName, cancellationToken);
             Console.WriteLine($"{studies.Count} stud{(studies.Count == 1 ? "y" : "ies")} imported; {studies.FirstOrDefault()?.RejectedFiles.Count ?? 0} files skipped");
-            var deadline = DateTime.UtcNow.AddMinutes(10);
-            var shown = 0;
-            while (studies.Any(s => !outcomes.ContainsKey(s.StudyId)) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200, cancellationToken);
-                if (outcomes.Count > shown)
-                {
-                    shown = outcomes.Count;
-                    Console.WriteLine($"  {shown} of {studies.Count} finished");
-                }
-            }
+            await EmbeddedPipeline.WaitAsync(outcomes, studies.Select(s => s.StudyId).ToList(), TimeSpan.FromMinutes(10),
+                done => Console.WriteLine($"  {done} of {studies.Count} finished"), cancellationToken);
 
             var failures = 0;
             foreach (var study in studies)
@@ -166,15 +124,5 @@ internal static class AnalyzeCommand
 
         Console.WriteLine("(grade and P(moderate or worse) per finding)");
         Console.WriteLine($"Report: {Path.Combine(output, $"{report.StudyId:N}", "report.html")}");
-    }
-
-    private sealed class OutcomeListener<T>(ConcurrentDictionary<Guid, object> outcomes) : IConsumer<T>
-        where T : class, IStudyMessage
-    {
-        public Task Consume(ConsumeContext<T> context)
-        {
-            outcomes.TryAdd(context.Message.StudyId, context.Message);
-            return Task.CompletedTask;
-        }
     }
 }

@@ -18,6 +18,7 @@ internal static class BenchCommand
         DicomBench(),
         PhantomBench(),
         ModelBench.Create(),
+        PipelineBench.Create(),
     };
 
     private static Command PhantomBench()
