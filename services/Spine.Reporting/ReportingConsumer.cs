@@ -23,6 +23,14 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
         ArgumentNullException.ThrowIfNull(context);
         var message = context.Message;
         var cancellationToken = context.CancellationToken;
+
+        // A redelivered message (a consumer that crashed after publishing, a retry) must not give subscribers a second report.
+        if (await ledger.FindAsync(message.StudyId, cancellationToken) is { Status: StudyStatus.Completed })
+        {
+            LogAlreadyReported(logger, message.StudyId);
+            return;
+        }
+
         await ledger.RecordAsync(message.StudyId, PipelineStage.Reporting, StageOutcome.Started, cancellationToken: cancellationToken);
         var models = message.Models
             ?? message.Levels.SelectMany(l => l.Findings).Select(f => f.Model).DistinctBy(m => (m.Name, m.Version)).ToList();
@@ -84,6 +92,9 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
         await stream.CopyToAsync(copy, cancellationToken);
         return copy.ToArray();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} already reported: the repeated message is dropped")]
+    private static partial void LogAlreadyReported(ILogger logger, Guid studyId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} reported: {Levels} levels")]
     private static partial void LogPublished(ILogger logger, Guid studyId, int levels);

@@ -21,7 +21,11 @@ public sealed class ReportingTests : IAsyncLifetime
     public async Task InitializeAsync() =>
         _platform = await EmbeddedPlatform.StartAsync(
             [IngestionModule.Module, PreprocessingModule.Module, SegmentationModule.Module, ClassificationModule.Module, ExplanationModule.Module, ReportingModule.Module],
-            EmbeddedPlatform.Record<StudyReportPublished>);
+            bus =>
+            {
+                EmbeddedPlatform.Record<StudyReportPublished>(bus);
+                EmbeddedPlatform.Record<ExplanationsReady>(bus);
+            });
 
     [Fact]
     public async Task The_report_lists_every_level_and_model_and_is_stored_as_json_and_as_a_self_contained_page()
@@ -58,6 +62,22 @@ public sealed class ReportingTests : IAsyncLifetime
 
         var record = await _platform.Service<IStudyLedger>().FindAsync(study.StudyId);
         Assert.Equal(StudyStatus.Completed, record!.Status);
+    }
+
+    [Fact]
+    public async Task A_repeated_explanations_message_does_not_publish_a_second_report()
+    {
+        PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = 868687, Distractors = false }), Path.Combine(_platform.Root, "again"));
+        var study = Assert.Single(await _platform.Service<FolderImport>().ImportAsync(Path.Combine(_platform.Root, "again", "dicom")));
+        await _platform.WaitForAsync<StudyReportPublished>(m => m.StudyId == study.StudyId, seconds: 120);
+        var explained = await _platform.WaitForAsync<ExplanationsReady>(m => m.StudyId == study.StudyId);
+
+        await _platform.Service<MassTransit.IPublishEndpoint>().Publish(explained);
+        await _platform.WaitForAsync<ExplanationsReady>(m => m.StudyId == study.StudyId && _platform.Published.OfType<ExplanationsReady>().Count(e => e.StudyId == study.StudyId) == 2);
+        // A message that must not come cannot be awaited: give the reporting consumer time to (wrongly) publish it.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.Single(_platform.Published.OfType<StudyReportPublished>(), m => m.StudyId == study.StudyId);
     }
 
     public async Task DisposeAsync() => await _platform.DisposeAsync();
