@@ -11,6 +11,9 @@ namespace Spine.Ingestion;
 /// <summary>What a folder import did for one study.</summary>
 public sealed record ImportedStudy(Guid StudyId, string StudyInstanceUid, int InstanceCount, IReadOnlyList<RejectedFile> RejectedFiles);
 
+/// <summary>What a folder import did: the studies it found and every file it skipped (also when no study was found).</summary>
+public sealed record FolderImportResult(IReadOnlyList<ImportedStudy> Studies, IReadOnlyList<RejectedFile> RejectedFiles);
+
 /// <summary>
 /// Imports the studies in a folder: every file is read whole and checked; files that are not DICOM, cannot be
 /// parsed, or lack the UIDs a study needs are listed with the reason (in each study's manifest) and skipped, never
@@ -19,7 +22,10 @@ public sealed record ImportedStudy(Guid StudyId, string StudyInstanceUid, int In
 /// </summary>
 public sealed partial class FolderImport(IObjectStore store, IStudyLedger ledger, IPublishEndpoint publish, TimeProvider time, ILogger<FolderImport> logger)
 {
-    public async Task<IReadOnlyList<ImportedStudy>> ImportAsync(string folder, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ImportedStudy>> ImportAsync(string folder, CancellationToken cancellationToken = default) =>
+        (await ImportFolderAsync(folder, cancellationToken)).Studies;
+
+    public async Task<FolderImportResult> ImportFolderAsync(string folder, CancellationToken cancellationToken = default)
     {
         if (!Directory.Exists(folder))
         {
@@ -53,7 +59,7 @@ public sealed partial class FolderImport(IObjectStore store, IStudyLedger ledger
             studies.Add(await StoreStudyAsync(study.Key, study.ToList(), rejected, cancellationToken));
         }
 
-        return studies;
+        return new FolderImportResult(studies, rejected);
     }
 
     private static async Task<(DicomFile? File, byte[]? Bytes, string? Reason)> ReadAsync(string path, CancellationToken cancellationToken)

@@ -5,10 +5,15 @@ namespace Spine.Ingestion;
 
 public static class IngestionModule
 {
-    /// <summary>Ingestion: folder import (used by <c>spine analyze</c>); network ingestion (DIMSE, STOW-RS) comes with issue 7.</summary>
+    /// <summary>Ingestion: folder import, in process (<c>spine analyze</c>) or by <c>POST /imports</c>; network ingestion (DIMSE, STOW-RS) comes with issue 7.</summary>
     public static SpineServiceModule Module { get; } = new(
         "ingestion",
-        "Ingestion: imports studies (folder import), stores every instance, publishes StudyReceived.",
+        "Ingestion: imports studies from folders (POST /imports under Spine:Ingestion:ImportRoot), stores every instance, publishes StudyReceived.",
         _ => { },
-        builder => builder.Services.AddSingleton<FolderImport>());
+        builder =>
+        {
+            IngestionOptions.Add(builder);
+            builder.Services.AddSingleton<FolderImport>();
+        },
+        ImportApi.Map);
 }

@@ -52,8 +52,29 @@ public static class ReportHtml
                 .Append(Encode(model.TrainingData)).Append("</td></tr>\n");
         }
 
-        html.Append("</table>\n</body></html>\n");
+        html.Append("</table>\n");
+        Skipped(html, report.RejectedFiles ?? []);
+        html.Append("</body></html>\n");
         return html.ToString();
+    }
+
+    // Files that came with the study but were not read: the radiologist should know the reading may lack images.
+    private static void Skipped(StringBuilder html, IReadOnlyList<RejectedFile> rejected)
+    {
+        if (rejected.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<h2>Files not read</h2>\n<p>").Append(rejected.Count)
+            .Append(rejected.Count == 1 ? " file that came with the study was" : " files that came with the study were")
+            .Append(" skipped.</p>\n<table><tr><th>file</th><th>reason</th></tr>\n");
+        foreach (var file in rejected)
+        {
+            html.Append("<tr><td>").Append(Encode(file.Name)).Append("</td><td>").Append(Encode(file.Reason)).Append("</td></tr>\n");
+        }
+
+        html.Append("</table>\n");
     }
 
     private static void Summary(StringBuilder html, StudyReport report)

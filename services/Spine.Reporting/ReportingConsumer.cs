@@ -16,8 +16,6 @@ namespace Spine.Reporting;
 public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger ledger, TimeProvider time, ILogger<ReportingConsumer> logger)
     : IConsumer<ExplanationsReady>
 {
-    public const string SchemaVersion = "1.1";
-
     public async Task Consume(ConsumeContext<ExplanationsReady> context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -36,7 +34,7 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
             ?? message.Levels.SelectMany(l => l.Findings).Select(f => f.Model).DistinctBy(m => (m.Name, m.Version)).ToList();
         var report = new StudyReport
         {
-            SchemaVersion = SchemaVersion,
+            SchemaVersion = ContractInfo.ReportSchemaVersion,
             StudyId = message.StudyId,
             StudyInstanceUid = message.StudyInstanceUid,
             SeriesInstanceUid = message.SeriesInstanceUid ?? string.Empty,
@@ -44,6 +42,7 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
             Levels = message.Levels.OrderBy(l => l.Level).ToList(),
             Models = models,
             Disclaimer = Disclaimer(models),
+            RejectedFiles = await RejectedFilesAsync(message.StudyId, cancellationToken),
         };
 
         var json = await PutAsync(StudyKeys.ReportJson(message.StudyId), JsonSerializer.SerializeToUtf8Bytes(report, SpineContractsJsonContext.Default.StudyReport), "application/json", cancellationToken);
@@ -77,6 +76,19 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
         return synthetic.Count > 0
             ? $"Not for clinical use. Produced by reference models trained on synthetic phantoms only ({string.Join(", ", synthetic)}); not clinically validated. Every finding must be read by a radiologist."
             : "Automated reading by models that have not been cleared for clinical use here; every finding must be confirmed by a radiologist.";
+    }
+
+    // The manifest lists what ingestion skipped; a study imported before manifests existed simply has none listed.
+    private async Task<IReadOnlyList<RejectedFile>> RejectedFilesAsync(Guid studyId, CancellationToken cancellationToken)
+    {
+        if (await store.StatAsync(StudyKeys.Manifest(studyId), cancellationToken) is not { } reference)
+        {
+            return [];
+        }
+
+        await using var stream = await store.OpenReadAsync(reference, cancellationToken);
+        var manifest = await JsonSerializer.DeserializeAsync(stream, SpineContractsJsonContext.Default.StudyManifest, cancellationToken);
+        return manifest?.RejectedFiles ?? [];
     }
 
     private async Task<ObjectRef> PutAsync(string key, byte[] content, string contentType, CancellationToken cancellationToken)

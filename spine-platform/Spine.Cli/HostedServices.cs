@@ -1,5 +1,6 @@
 using Spine.Classification;
 using Spine.Explanation;
+using Spine.Ingestion;
 using Spine.Platform.Diagnostics;
 using Spine.Platform.Hosting;
 using Spine.Preprocessing;
@@ -11,12 +12,8 @@ namespace Spine.Cli;
 /// <summary>The services this build of <c>spine serve</c> can host.</summary>
 internal static class HostedServices
 {
-    /// <summary>Pipeline services named by the design that this build does not contain yet.</summary>
-    public static IReadOnlyList<string> NotYetBuilt { get; } =
-        ["ingestion"];
-
     public static IReadOnlyList<SpineServiceModule> All { get; } =
-        [ProbeModule.Module, PreprocessingModule.Module, SegmentationModule.Module, ClassificationModule.Module, ExplanationModule.Module, ReportingModule.Module];
+        [ProbeModule.Module, IngestionModule.Module, PreprocessingModule.Module, SegmentationModule.Module, ClassificationModule.Module, ExplanationModule.Module, ReportingModule.Module];
 
     public static SpineServiceModule? Find(string name) =>
         All.FirstOrDefault(module => string.Equals(module.Name, name, StringComparison.OrdinalIgnoreCase));

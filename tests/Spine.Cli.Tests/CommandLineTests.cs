@@ -27,22 +27,13 @@ public sealed partial class CommandLineTests
     }
 
     [Fact]
-    public async Task Serve_with_a_designed_service_not_yet_built_says_so()
-    {
-        await using var spine = await SpineProcess.RunAsync(["serve", "--services", "ingestion"], Limit);
-
-        Assert.Equal(2, spine.ExitCode);
-        Assert.Contains("'ingestion': it is part of the design but not in this build yet", spine.StandardError, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Serve_list_names_every_hostable_service()
     {
         await using var spine = await SpineProcess.RunAsync(["serve", "--list"], Limit);
 
         Assert.Equal(0, spine.ExitCode);
         Assert.Matches(@"(?m)^\s+probe\s+Deployment probe", spine.StandardOutput);
-        foreach (var service in new[] { "preprocessing", "segmentation", "classification", "explanation", "reporting" })
+        foreach (var service in new[] { "ingestion", "preprocessing", "segmentation", "classification", "explanation", "reporting" })
         {
             Assert.Matches($@"(?m)^\s+{service}\s+\w", spine.StandardOutput);
         }

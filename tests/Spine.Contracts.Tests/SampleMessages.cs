@@ -103,6 +103,7 @@ internal static class SampleMessages
         Levels = Levels(explained: true),
         Models = [Segmenter, CanalRule],
         Disclaimer = "Reference models trained on synthetic phantoms only. Not for clinical use.",
+        RejectedFiles = [new RejectedFile { Name = "notes.txt", Reason = "not a DICOM file: no DICM prefix at offset 128" }],
     };
 
     public static IReadOnlyDictionary<Type, object> All { get; } = new Dictionary<Type, object>

@@ -28,12 +28,17 @@ public sealed class ReportingTests : IAsyncLifetime
             });
 
     [Fact]
-    public async Task The_report_lists_every_level_and_model_and_is_stored_as_json_and_as_a_self_contained_page()
+    public async Task A_study_beside_a_text_file_and_a_truncated_file_is_reported_whole_and_the_report_lists_both_bad_files()
     {
         var phantom = PhantomGenerator.Generate(new PhantomOptions { Seed = 868686 });
         PhantomWriter.WriteStudy(phantom, Path.Combine(_platform.Root, "in"));
+        var folder = Path.Combine(_platform.Root, "in", "dicom");
+        var first = Directory.EnumerateFiles(folder, "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        var whole = await File.ReadAllBytesAsync(first);
+        await File.WriteAllBytesAsync(Path.Combine(folder, "cut.dcm"), whole.AsSpan(0, whole.Length / 3).ToArray());
+        await File.WriteAllTextAsync(Path.Combine(folder, "notes.txt"), "scanned at 22:10, patient moved");
 
-        var study = Assert.Single(await _platform.Service<FolderImport>().ImportAsync(Path.Combine(_platform.Root, "in", "dicom")));
+        var study = Assert.Single(await _platform.Service<FolderImport>().ImportAsync(folder));
         var published = await _platform.WaitForAsync<StudyReportPublished>(m => m.StudyId == study.StudyId, seconds: 120);
 
         var report = published.Report;
@@ -42,6 +47,8 @@ public sealed class ReportingTests : IAsyncLifetime
         Assert.Equal(["spine-vnet-segmenter", "central-canal-decision-tree", "spine-bit-central-canal", "spine-bit-foramen", "spine-bit-facet"], report.Models.Select(m => m.Name));
         Assert.Contains("synthetic phantoms only", report.Disclaimer, StringComparison.Ordinal);
         Assert.All(report.Levels.SelectMany(l => l.Findings), f => Assert.NotNull(f.Explanation));
+        Assert.Equal(["cut.dcm", "notes.txt"], report.RejectedFiles!.Select(f => f.Name).Order(StringComparer.Ordinal));
+        Assert.Contains("cut.dcm", report.RejectedFiles!.Single(f => f.Name == "cut.dcm").Reason, StringComparison.Ordinal);
 
         var store = _platform.Service<IObjectStore>();
         await using (var json = await store.OpenReadAsync(published.ReportJson))
@@ -58,6 +65,8 @@ public sealed class ReportingTests : IAsyncLifetime
             Assert.Equal(25, html.Split("<img ").Length - 1);
             Assert.DoesNotContain("overlay not available", html, StringComparison.Ordinal);
             Assert.Contains("synthetic phantoms only", html, StringComparison.Ordinal);
+            Assert.Contains("2 files that came with the study were skipped", html, StringComparison.Ordinal);
+            Assert.Contains("<td>notes.txt</td>", html, StringComparison.Ordinal);
         }
 
         var record = await _platform.Service<IStudyLedger>().FindAsync(study.StudyId);

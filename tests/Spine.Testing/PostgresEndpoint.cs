@@ -1,3 +1,4 @@
+using Npgsql;
 using Testcontainers.PostgreSql;
 
 namespace Spine.Testing;
@@ -30,6 +31,18 @@ public sealed class PostgresEndpoint : IAsyncLifetime
         _container = new PostgreSqlBuilder(Image).Build();
         await _container.StartAsync();
         AdminConnectionString = _container.GetConnectionString();
+    }
+
+    /// <summary>A connection string to a database of that name on this server (which the caller or the ledger creates).</summary>
+    public string ConnectionString(string database) =>
+        new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database }.ConnectionString;
+
+    public async Task DropDatabaseAsync(string database)
+    {
+        await using var admin = new NpgsqlConnection(AdminConnectionString);
+        await admin.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", admin);
+        await drop.ExecuteNonQueryAsync();
     }
 
     public async Task DisposeAsync()

@@ -19,6 +19,9 @@ public sealed record StudyReport
 
     /// <summary>Intended-use statement of the models; for the reference models, that they were trained on synthetic phantoms only.</summary>
     public required string Disclaimer { get; init; }
+
+    /// <summary>Files received with the study that were skipped (not DICOM, broken, without UIDs), with the reason; empty when none. Added in 1.2.</summary>
+    public IReadOnlyList<RejectedFile>? RejectedFiles { get; init; }
 }
 
 /// <summary>All findings at one disc level.</summary>

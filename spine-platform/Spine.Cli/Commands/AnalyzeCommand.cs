@@ -58,8 +58,9 @@ internal static class AnalyzeCommand
         using var disposeHost = host;
         try
         {
-            var studies = await host.Services.GetRequiredService<FolderImport>().ImportAsync(folder.FullName, cancellationToken);
-            Console.WriteLine($"{studies.Count} stud{(studies.Count == 1 ? "y" : "ies")} imported; {studies.FirstOrDefault()?.RejectedFiles.Count ?? 0} files skipped");
+            var imported = await host.Services.GetRequiredService<FolderImport>().ImportFolderAsync(folder.FullName, cancellationToken);
+            var studies = imported.Studies;
+            Console.WriteLine($"{studies.Count} stud{(studies.Count == 1 ? "y" : "ies")} imported; {imported.RejectedFiles.Count} files skipped");
             await EmbeddedPipeline.WaitAsync(outcomes, studies.Select(s => s.StudyId).ToList(), TimeSpan.FromMinutes(10),
                 done => Console.WriteLine($"  {done} of {studies.Count} finished"), cancellationToken);
 
@@ -83,7 +84,7 @@ internal static class AnalyzeCommand
                 }
             }
 
-            foreach (var rejected in studies.FirstOrDefault()?.RejectedFiles ?? [])
+            foreach (var rejected in imported.RejectedFiles)
             {
                 Console.WriteLine($"  skipped {rejected.Name}: {rejected.Reason}");
             }

@@ -49,10 +49,7 @@ internal static class ServeCommand
         {
             foreach (var name in unknown)
             {
-                var why = HostedServices.NotYetBuilt.Contains(name, StringComparer.OrdinalIgnoreCase)
-                    ? "is part of the design but not in this build yet"
-                    : "is not a Spine service";
-                await Console.Error.WriteLineAsync($"spine serve: unknown service '{name}': it {why}.");
+                await Console.Error.WriteLineAsync($"spine serve: unknown service '{name}': it is not a Spine service.");
             }
 
             WriteCatalog(Console.Error);
@@ -83,6 +80,5 @@ internal static class ServeCommand
             output.WriteLine($"  {module.Name,-16} {module.Description}");
         }
 
-        output.WriteLine($"Not in this build yet: {string.Join(", ", HostedServices.NotYetBuilt)}.");
     }
 }

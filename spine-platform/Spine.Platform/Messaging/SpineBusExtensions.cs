@@ -96,10 +96,12 @@ public static class SpineBusExtensions
         }
     }
 
-    // The contracts' source-generated metadata goes first, so the wire shape is the one the golden files pin.
+    // The contracts' source-generated metadata goes first, and absent values are left out as the contracts' own
+    // context leaves them out, so the wire shape on the broker is the one the golden files pin.
     private static void UseContractSerialization(IBusFactoryConfigurator bus) =>
         bus.ConfigureJsonSerializerOptions(options =>
         {
+            options.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
             if (!options.TypeInfoResolverChain.Contains(SpineContractsJsonContext.Default))
             {
                 options.TypeInfoResolverChain.Insert(0, SpineContractsJsonContext.Default);

@@ -186,7 +186,18 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             throw new ObjectStoreException($"Bucket {Bucket} does not exist and Spine:Storage:CreateBucket is false.");
         }
 
-        await _client.MakeBucketAsync(new MakeBucketArgs().WithBucket(Bucket), cancellationToken);
+        try
+        {
+            await _client.MakeBucketAsync(new MakeBucketArgs().WithBucket(Bucket), cancellationToken);
+        }
+        catch (MinioException)
+        {
+            // Services starting together race to create the bucket: fine when another one won.
+            if (!await _client.BucketExistsAsync(new BucketExistsArgs().WithBucket(Bucket), cancellationToken))
+            {
+                throw;
+            }
+        }
     }
 
     public async Task<bool> IsReadyAsync(CancellationToken cancellationToken = default) =>

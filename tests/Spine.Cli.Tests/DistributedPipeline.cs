@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Spine.Testing;
+
+namespace Spine.Cli.Tests;
+
+/// <summary>
+/// The six services as six <c>spine serve</c> processes on the real broker, the S3 server and PostgreSQL, each on its
+/// own port, sharing one queue prefix, bucket and database of their own, and exporting their spans over OTLP.
+/// </summary>
+internal sealed class DistributedPipeline : IAsyncDisposable
+{
+    public static readonly string[] ServiceNames = ["ingestion", "preprocessing", "segmentation", "classification", "explanation", "reporting"];
+
+    private readonly Dictionary<string, (SpineProcess Process, int Port)> _services = new(StringComparer.Ordinal);
+    private readonly PostgresEndpoint _postgres;
+    private readonly string _database;
+
+    private DistributedPipeline(Dictionary<string, string> environment, PostgresEndpoint postgres, string database)
+    {
+        Environment = environment;
+        _postgres = postgres;
+        _database = database;
+    }
+
+    public IReadOnlyDictionary<string, string> Environment { get; }
+
+    public static async Task<DistributedPipeline> StartAsync(RabbitMqEndpoint broker, S3Endpoint s3, PostgresEndpoint postgres, OtlpTraceReceiver traces, string importRoot)
+    {
+        var suffix = Guid.NewGuid().ToString("n")[..10];
+        var database = "spine_e2e_" + suffix;
+        var environment = new Dictionary<string, string>(traces.Environment)
+        {
+            ["Spine__Bus__Transport"] = "RabbitMq",
+            ["Spine__Bus__RabbitMq__Url"] = broker.Url.ToString(),
+            ["Spine__Bus__QueuePrefix"] = "e" + suffix,
+            ["Spine__Storage__Provider"] = "S3",
+            ["Spine__Storage__Bucket"] = "spine-e2e-" + suffix,
+            ["Spine__Storage__S3__Endpoint"] = s3.Endpoint,
+            ["Spine__Storage__S3__AccessKey"] = s3.AccessKey,
+            ["Spine__Storage__S3__SecretKey"] = s3.SecretKey,
+            ["Spine__Ledger__Provider"] = "PostgreSql",
+            ["Spine__Ledger__ConnectionString"] = postgres.ConnectionString(database),
+            ["Spine__Models__Root"] = Path.Combine(RepositoryLayout.Root, "models"),
+            ["Spine__Ingestion__ImportRoot"] = importRoot,
+        };
+        var pipeline = new DistributedPipeline(environment, postgres, database);
+        try
+        {
+            // Started together, as a deployment starts them: they race for the database, the bucket and the queues.
+            await Task.WhenAll(ServiceNames.Select(pipeline.StartServiceAsync));
+        }
+        catch
+        {
+            await pipeline.DisposeAsync();
+            throw;
+        }
+
+        return pipeline;
+    }
+
+    public async Task StartServiceAsync(string name)
+    {
+        var port = SpineProcess.FreeTcpPort();
+        var process = SpineProcess.Start(["serve", "--services", name, "--urls", $"http://127.0.0.1:{port}"], Environment);
+        lock (_services)
+        {
+            _services[name] = (process, port);
+        }
+
+        using var http = Client(name);
+        await HealthEndpoint.WaitForAnswerAsync(http, "/health/ready", process, TimeSpan.FromSeconds(120), HttpStatusCode.OK);
+    }
+
+    /// <summary>Kills the service's process outright (SIGKILL): no graceful stop, in-flight messages unacknowledged.</summary>
+    public async Task KillAsync(string name)
+    {
+        SpineProcess process;
+        lock (_services)
+        {
+            process = _services[name].Process;
+            _services.Remove(name);
+        }
+
+        await process.DisposeAsync();
+    }
+
+    public SpineProcess Process(string name)
+    {
+        lock (_services)
+        {
+            return _services[name].Process;
+        }
+    }
+
+    public HttpClient Client(string name)
+    {
+        lock (_services)
+        {
+            return new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_services[name].Port}"), Timeout = TimeSpan.FromMinutes(2) };
+        }
+    }
+
+    /// <summary>POST /imports on the ingestion service; returns the StudyIds it started.</summary>
+    public async Task<IReadOnlyList<Guid>> ImportAsync(string relativeFolder)
+    {
+        using var http = Client("ingestion");
+        using var response = await http.PostAsJsonAsync(new Uri("/imports", UriKind.Relative), new { folder = relativeFolder });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"POST /imports answered {(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!["studies"]!.AsArray().Select(s => Guid.Parse(s!["studyId"]!.GetValue<string>())).ToList();
+    }
+
+    /// <summary>Polls the reporting service's studies API until the study is Completed or Failed; returns its detail.</summary>
+    public async Task<JsonNode> WaitForOutcomeAsync(Guid studyId, TimeSpan within)
+    {
+        using var http = Client("reporting");
+        var deadline = DateTime.UtcNow + within;
+        JsonNode? detail = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            detail = await DetailAsync(http, studyId);
+            if (detail?["study"]!["status"]!.GetValue<string>() is "Completed" or "Failed")
+            {
+                return detail;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"study {studyId} not finished within {within.TotalSeconds:0} s; last seen: {detail?.ToJsonString() ?? "not in the ledger"}\n{Errors()}");
+    }
+
+    public static async Task<JsonNode?> DetailAsync(HttpClient reporting, Guid studyId)
+    {
+        using var response = await reporting.GetAsync(new Uri($"/studies/{studyId}", UriKind.Relative));
+        return response.StatusCode == HttpStatusCode.NotFound ? null : JsonNode.Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Every service's standard error, for failure messages.</summary>
+    public string Errors()
+    {
+        lock (_services)
+        {
+            return string.Join('\n', _services.Select(s => $"--- {s.Key}:\n{s.Value.Process.StandardError}"));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<SpineProcess> processes;
+        lock (_services)
+        {
+            processes = _services.Values.Select(s => s.Process).ToList();
+            _services.Clear();
+        }
+
+        foreach (var process in processes)
+        {
+            await process.DisposeAsync();
+        }
+
+        await _postgres.DropDatabaseAsync(_database);
+    }
+}

@@ -1,0 +1,193 @@
+using System.Text.Json.Nodes;
+using Spine.Phantom;
+using Spine.Testing;
+
+namespace Spine.Cli.Tests;
+
+/// <summary>
+/// The product as it is deployed: six <c>spine serve</c> processes, one per service, on RabbitMQ, the S3 server and
+/// PostgreSQL, studies handed to ingestion over HTTP, followed through the reporting service's API.
+/// </summary>
+[Trait(TestTraits.Category, TestTraits.Integration)]
+[Collection(RealServicesCollection.Name)]
+public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, S3Endpoint s3, PostgresEndpoint postgres)
+    : IClassFixture<RabbitMqEndpoint>, IClassFixture<S3Endpoint>, IClassFixture<PostgresEndpoint>, IDisposable
+{
+    private const string ReportExchange = "Spine.Contracts.V1:StudyReportPublished";
+    private static readonly TimeSpan StudyLimit = TimeSpan.FromMinutes(4);
+    private readonly string _root = Directory.CreateTempSubdirectory("spine-e2e-").FullName;
+
+    [Fact]
+    public async Task Six_processes_report_a_study_exactly_as_the_embedded_mode_does_and_one_trace_spans_all_six()
+    {
+        var dicom = Path.Combine(_root, "in", "study", "dicom");
+        PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = 727272 }), Path.Combine(_root, "in", "study"));
+        await File.WriteAllTextAsync(Path.Combine(dicom, "notes.txt"), "technologist's note, not an image");
+
+        using var traces = new OtlpTraceReceiver();
+        await using var tap = await RabbitMqEventTap.BindAsync(broker.Url, ReportExchange);
+        await using var pipeline = await DistributedPipeline.StartAsync(broker, s3, postgres, traces, Path.Combine(_root, "in"));
+
+        var studyId = Assert.Single(await pipeline.ImportAsync("study/dicom"));
+        var detail = await pipeline.WaitForOutcomeAsync(studyId, StudyLimit);
+        Assert.True(detail["study"]!["status"]!.GetValue<string>() == "Completed", $"{detail.ToJsonString()}\n{pipeline.Errors()}");
+        using var reporting = pipeline.Client("reporting");
+        var distributed = JsonNode.Parse(await reporting.GetStringAsync(new Uri($"/studies/{studyId}/report", UriKind.Relative)))!;
+
+        var embeddedOut = Path.Combine(_root, "embedded");
+        await using (var analyze = await SpineProcess.RunAsync(["analyze", dicom, "--out", embeddedOut, "--models", Path.Combine(RepositoryLayout.Root, "models")], StudyLimit))
+        {
+            Assert.True(analyze.ExitCode == 0, $"spine analyze exited {analyze.ExitCode}:\n{analyze.StandardOutput}\n{analyze.StandardError}");
+        }
+
+        // spine analyze copies each report to OUT/STUDYID/report.json (its own store lies under OUT/.spine).
+        var embeddedStudy = Assert.Single(Directory.GetDirectories(embeddedOut), d => !Path.GetFileName(d).StartsWith('.'));
+        var embedded = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(embeddedStudy, "report.json")))!;
+        Assert.Equal(5, distributed["levels"]!.AsArray().Count);
+        Assert.Equal("notes.txt", Assert.Single(distributed["rejectedFiles"]!.AsArray())!["name"]!.GetValue<string>());
+        Assert.Equal(Comparable(embedded).ToJsonString(), Comparable(distributed).ToJsonString());
+
+        // Subscribers got the report once, with the same body the API serves.
+        var published = Assert.Single(await tap.DrainAsync(), m => m["studyId"]!.GetValue<string>() == studyId.ToString());
+        Assert.Equal(Comparable(distributed).ToJsonString(), Comparable(published["report"]!).ToJsonString());
+
+        var services = await ServicesInTraceOfImportAsync(traces);
+        Assert.Equal(DistributedPipeline.ServiceNames.Select(name => "spine-" + name).Order(StringComparer.Ordinal), services);
+    }
+
+    [Fact]
+    public async Task A_segmentation_process_killed_mid_study_is_replaced_and_every_study_is_reported_once()
+    {
+        PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = 737373, Distractors = false }), Path.Combine(_root, "in", "batch", "a"));
+        PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = 737374, Distractors = false }), Path.Combine(_root, "in", "batch", "b"));
+
+        using var traces = new OtlpTraceReceiver();
+        await using var tap = await RabbitMqEventTap.BindAsync(broker.Url, ReportExchange);
+        await using var pipeline = await DistributedPipeline.StartAsync(broker, s3, postgres, traces, Path.Combine(_root, "in"));
+        var studies = await pipeline.ImportAsync("batch");
+        Assert.Equal(2, studies.Count);
+
+        using (var reporting = pipeline.Client("reporting"))
+        {
+            var deadline = DateTime.UtcNow + StudyLimit;
+            while (!await AnyAsync(reporting, studies, "Segmentation", "Started"))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"segmentation never started.\n{pipeline.Errors()}");
+                await Task.Delay(20);
+            }
+
+            await pipeline.KillAsync("segmentation");
+
+            // The kill came mid-study: a study began segmentation and did not finish it.
+            var interrupted = new List<Guid>();
+            foreach (var study in studies)
+            {
+                var transitions = Transitions(await DistributedPipeline.DetailAsync(reporting, study));
+                if (transitions.Contains(("Segmentation", "Started")) && !transitions.Contains(("Segmentation", "Completed")))
+                {
+                    interrupted.Add(study);
+                }
+            }
+
+            Assert.NotEmpty(interrupted);
+            await pipeline.StartServiceAsync("segmentation");
+            foreach (var study in studies)
+            {
+                var detail = await pipeline.WaitForOutcomeAsync(study, StudyLimit);
+                Assert.True(detail["study"]!["status"]!.GetValue<string>() == "Completed", $"{detail.ToJsonString()}\n{pipeline.Errors()}");
+            }
+
+            // The interrupted study was segmented again by the new process (its message was redelivered).
+            var redone = Transitions(await DistributedPipeline.DetailAsync(reporting, interrupted[0]));
+            Assert.Equal(2, redone.Count(t => t == ("Segmentation", "Started")));
+            Assert.Equal(1, redone.Count(t => t == ("Segmentation", "Completed")));
+        }
+
+        // Let any late duplicate arrive before counting.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var reports = await tap.DrainAsync();
+        foreach (var study in studies)
+        {
+            Assert.Single(reports, m => m["studyId"]!.GetValue<string>() == study.ToString());
+        }
+    }
+
+    private static async Task<bool> AnyAsync(HttpClient reporting, IEnumerable<Guid> studies, string stage, string outcome)
+    {
+        foreach (var study in studies)
+        {
+            if (Transitions(await DistributedPipeline.DetailAsync(reporting, study)).Contains((stage, outcome)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static List<(string Stage, string Outcome)> Transitions(JsonNode? detail) =>
+        detail?["transitions"]?.AsArray().Select(t => (t!["stage"]!.GetValue<string>(), t["outcome"]!.GetValue<string>())).ToList() ?? [];
+
+    /// <summary>The services that sent spans in the trace of the import request, once every service has been heard from or time is up.</summary>
+    private static async Task<IReadOnlyList<string>> ServicesInTraceOfImportAsync(OtlpTraceReceiver traces)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        IReadOnlyList<string> services = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            var spans = traces.Spans;
+            var import = spans.FirstOrDefault(s => s.Service == "spine-ingestion" && s.Name.Contains("/imports", StringComparison.Ordinal));
+            if (import is not null)
+            {
+                services = spans.Where(s => s.TraceId == import.TraceId).Select(s => s.Service).Distinct().Order(StringComparer.Ordinal).ToList();
+                if (services.Count == DistributedPipeline.ServiceNames.Length)
+                {
+                    return services;
+                }
+            }
+
+            await Task.Delay(250);
+        }
+
+        return services;
+    }
+
+    /// <summary>
+    /// The report without what differs by design between two runs: the StudyId and time it was generated, and where
+    /// objects are stored (bucket and key). Object contents stay in, by their SHA-256 and length.
+    /// </summary>
+    private static JsonNode Comparable(JsonNode report)
+    {
+        var copy = report.DeepClone();
+        Strip(copy);
+        return copy;
+
+        static void Strip(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject obj:
+                    foreach (var name in new[] { "studyId", "generatedAt", "bucket", "key" })
+                    {
+                        obj.Remove(name);
+                    }
+
+                    foreach (var (_, child) in obj)
+                    {
+                        Strip(child);
+                    }
+
+                    break;
+                case JsonArray array:
+                    foreach (var child in array)
+                    {
+                        Strip(child);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}

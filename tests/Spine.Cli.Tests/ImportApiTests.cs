@@ -1,0 +1,65 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Spine.Testing;
+
+namespace Spine.Cli.Tests;
+
+/// <summary>The ingestion service's <c>POST /imports</c>, served by <c>spine serve --services ingestion</c> in the embedded configuration.</summary>
+public sealed class ImportApiTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("spine-import-").FullName;
+
+    [Fact]
+    public async Task Imports_answer_with_the_skipped_files_and_refuse_folders_outside_the_import_root()
+    {
+        var inbox = Directory.CreateDirectory(Path.Combine(_root, "inbox")).FullName;
+        Directory.CreateDirectory(Path.Combine(inbox, "notes"));
+        await File.WriteAllTextAsync(Path.Combine(inbox, "notes", "readme.txt"), "no images here");
+        await File.WriteAllBytesAsync(Path.Combine(inbox, "notes", "scan.dcm"), new byte[300]);
+        Directory.CreateDirectory(Path.Combine(_root, "elsewhere"));
+
+        var port = SpineProcess.FreeTcpPort();
+        await using var spine = SpineProcess.Start(
+            ["serve", "--services", "ingestion", "--urls", $"http://127.0.0.1:{port}"],
+            new Dictionary<string, string>
+            {
+                ["Spine__Storage__FileSystem__Root"] = Path.Combine(_root, "objects"),
+                ["Spine__Ledger__ConnectionString"] = $"Data Source={Path.Combine(_root, "ledger.db")}",
+                ["Spine__Ingestion__ImportRoot"] = inbox,
+            });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await HealthEndpoint.WaitForAnswerAsync(http, "/health/ready", spine, TimeSpan.FromSeconds(60), HttpStatusCode.OK);
+
+        // A folder without a study: nothing started, and every file is listed with its reason.
+        var (status, body) = await PostAsync(http, new { folder = "notes" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Empty(body["studies"]!.AsArray());
+        var rejected = body["rejectedFiles"]!.AsArray().ToDictionary(f => f!["name"]!.GetValue<string>(), f => f!["reason"]!.GetValue<string>());
+        Assert.Equal(["readme.txt", "scan.dcm"], rejected.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("scan.dcm", rejected["scan.dcm"], StringComparison.Ordinal);
+
+        (status, body) = await PostAsync(http, new { folder = "../elsewhere" });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("not a folder under the import root", body["error"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        (status, _) = await PostAsync(http, new { folder = Path.Combine(_root, "elsewhere") });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+
+        (status, body) = await PostAsync(http, new { folder = "missing" });
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Contains("folder not found", body["error"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        (status, body) = await PostAsync(http, new { path = "notes" });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("must name a folder", body["error"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonNode Body)> PostAsync(HttpClient http, object request)
+    {
+        using var response = await http.PostAsJsonAsync(new Uri("/imports", UriKind.Relative), request);
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}
