@@ -4,7 +4,7 @@ using Spine.Platform.Models;
 
 namespace Spine.Classification;
 
-/// <summary>The graders and the decision tree (with the segmenter the set is loaded with), once per process, every file's SHA-256 checked.</summary>
+/// <summary>The graders and the decision tree, once per process, every file's SHA-256 checked (the segmenter's session is not opened here).</summary>
 public sealed class GraderHost(IOptions<ModelsOptions> options) : IDisposable
 {
     private readonly Lazy<ModelSet> _models = new(() => ModelSet.Load(options.Value.Root, options.Value.Threads));

@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Spine.Contracts.V1;
 using Spine.Dicom;
+using Spine.Platform.Hosting;
 using Spine.Platform.Ledger;
 using Spine.Platform.Storage;
 
@@ -102,6 +103,8 @@ public sealed partial class FolderImport(IObjectStore store, IStudyLedger ledger
     private async Task<ImportedStudy> StoreStudyAsync(string studyInstanceUid, List<(string Name, DicomFile File, byte[] Bytes)> files, IReadOnlyList<RejectedFile> rejected, CancellationToken cancellationToken)
     {
         var studyId = Guid.CreateVersion7(time.GetUtcNow());
+        using var activity = SpineTelemetry.Source.StartActivity("ingest study");
+        activity?.SetTag(SpineTelemetry.StudyIdTag, studyId.ToString());
         var instances = new List<StoredInstance>();
         foreach (var (_, file, bytes) in files.DistinctBy(f => f.File.Dataset.GetString(DicomTags.SopInstanceUid), StringComparer.Ordinal))
         {

@@ -10,9 +10,9 @@ using Spine.Platform.Storage;
 namespace Spine.Segmentation;
 
 /// <summary>
-/// VolumePrepared to SegmentationCompleted: every slab's slices through the segmenter (in batches of
-/// Spine:Models:BatchSize), one label map per slab on the slab's own grid, and all of them stacked like the prepared
-/// volume.
+/// VolumePrepared to SegmentationCompleted: every slab's slices through the segmenter (batched with other slabs' and
+/// other studies' slices up to Spine:Models:BatchSize), one label map per slab on the slab's own grid, and all of
+/// them stacked like the prepared volume.
 /// </summary>
 public sealed partial class SegmentationConsumer(IObjectStore store, IStudyLedger ledger, SegmenterHost segmenter, TimeProvider time, ILogger<SegmentationConsumer> logger)
     : IConsumer<VolumePrepared>
@@ -28,12 +28,8 @@ public sealed partial class SegmentationConsumer(IObjectStore store, IStudyLedge
         foreach (var slab in message.Slabs)
         {
             var image = await NiftiObjects.ReadAsync(store, slab.Volume ?? throw new InvalidDataException($"study {message.StudyId}: slab at slice {slab.FirstSlice} has no volume."), cancellationToken);
-            var labels = new List<byte[]>(image.SizeK);
-            for (var start = 0; start < image.SizeK; start += segmenter.BatchSize)
-            {
-                var batch = Enumerable.Range(start, Math.Min(segmenter.BatchSize, image.SizeK - start)).Select(k => image.Slice(k).ToArray()).ToList();
-                labels.AddRange(segmenter.Session.Segment(batch, image.SizeI, image.SizeJ));
-            }
+            var labels = await segmenter.Batcher.SegmentAsync(
+                Enumerable.Range(0, image.SizeK).Select(k => image.Slice(k).ToArray()).ToList(), image.SizeI, image.SizeJ, cancellationToken);
 
             var map = new Volume<byte>(image.SizeI, image.SizeJ, image.SizeK, image.Geometry, labels.SelectMany(l => l).ToArray());
             maps.Add(map);

@@ -14,5 +14,6 @@ public static class SegmentationModule
         {
             builder.AddSpineModelsOptions();
             builder.Services.AddSingleton<SegmenterHost>();
+            builder.Services.AddHostedService<SegmenterWarmup>();
         });
 }

@@ -6,14 +6,15 @@ namespace Spine.Segmentation;
 
 /// <summary>
 /// The segmenter session, created once per process from the newest segmentation model under <c>Spine:Models:Root</c>
-/// (its SHA-256 checked). Only the CPU provider is in this build: asking for CUDA fails with a message saying which
-/// build has it, rather than running on the CPU unnoticed.
+/// (its SHA-256 checked), and the batcher that feeds it. Only the CPU provider is in this build: asking for CUDA fails
+/// with a message saying which build has it, rather than running on the CPU unnoticed. The service loads it when it
+/// starts (<see cref="SegmenterWarmup"/>), so a wrong model or provider stops the pod before it takes messages.
 /// </summary>
-public sealed class SegmenterHost : IDisposable
+public sealed class SegmenterHost : IAsyncDisposable
 {
     private readonly Lazy<SegmenterSession> _session;
 
-    public SegmenterHost(IOptions<ModelsOptions> options)
+    public SegmenterHost(IOptions<ModelsOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Value;
@@ -29,15 +30,17 @@ public sealed class SegmenterHost : IDisposable
                 ?? throw new ModelFolderException($"{settings.Root}: no segmentation model (Spine:Models:Root).");
             return new SegmenterSession(model, settings.Threads);
         });
-        BatchSize = settings.BatchSize;
+        Batcher = new SliceBatcher((slices, width, height) => Session.Segment(slices, width, height), settings.BatchSize,
+            TimeSpan.FromMilliseconds(settings.BatchWindowMilliseconds), time);
     }
 
     public SegmenterSession Session => _session.Value;
 
-    public int BatchSize { get; }
+    public SliceBatcher Batcher { get; }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
+        await Batcher.DisposeAsync();
         if (_session.IsValueCreated)
         {
             _session.Value.Dispose();

@@ -53,7 +53,7 @@ public static class LevelFindings
                 Grade = graded.Result.Grade,
                 GradeProbabilities = graded.Result.Probabilities.Select(p => Math.Round((double)p, 4)).ToList(),
                 SignificantProbability = Math.Round(graded.Result.ModerateOrWorse, 4),
-                Measurements = [],
+                Measurements = RegionMeasurements(graded.Region),
                 Region = Box(graded.Region),
                 Model = Info(grader.Model),
             });
@@ -73,6 +73,25 @@ public static class LevelFindings
             ],
             Findings = findings,
         };
+    }
+
+    /// <summary>
+    /// What the masks say about a located region: the area of the component it was drawn around (free canal-and-foramina
+    /// space for a foramen, posterior element for a facet) and the size of the box graded; a region placed by the
+    /// prior has no area to report.
+    /// </summary>
+    private static List<Measurement> RegionMeasurements(LocatedRegion region)
+    {
+        var what = region.Kind == RegionKind.Foramen ? "foramen" : "facet";
+        var measurements = new List<Measurement>(3);
+        if (region.AreaMm2 is { } area)
+        {
+            measurements.Add(new Measurement { Name = region.Kind == RegionKind.Foramen ? "foramen area (canal and foramina mask)" : "facet area (posterior element mask)", Value = area, Unit = "mm2" });
+        }
+
+        measurements.Add(new Measurement { Name = $"{what} region width", Value = region.SizeMm.Width, Unit = "mm" });
+        measurements.Add(new Measurement { Name = $"{what} region height", Value = region.SizeMm.Height, Unit = "mm" });
+        return measurements;
     }
 
     public static ModelInfo Info(ModelFolder model)

@@ -19,7 +19,7 @@ public sealed record PhantomStudy(GroundTruth Truth, IReadOnlyList<PhantomSeries
 /// </summary>
 public static class PhantomGenerator
 {
-    public const string Version = "spine-phantom 1.0";
+    public const string Version = "spine-phantom 1.1";
     private const int Supersampling = 4;
 
     // Disc centres: cranio-caudal spacing and lordotic tilt of each level's disc plane (degrees about the left-right axis).
@@ -80,7 +80,7 @@ public static class PhantomGenerator
                     exactSacArea = geometricSacArea;
                 }
 
-                AddNoise(image.Slice(k), options.Noise * t2Signals[(int)Tissue.Csf], new Random(HashCode.Combine(options.Seed, index, k)));
+                AddNoise(image.Slice(k), options.Noise * t2Signals[(int)Tissue.Csf], NoiseRandom(options.Seed, index, k));
             }
 
             var first = axialImages.Count + 1;
@@ -125,6 +125,13 @@ public static class PhantomGenerator
         SpinalLevel.L4L5 => "L4-L5",
         _ => "L5-S1",
     };
+
+    /// <summary>
+    /// The noise generator of one slice, the same in every process: HashCode.Combine is seeded per process, so it made
+    /// the same seed give different noise from one run to the next.
+    /// </summary>
+    private static Random NoiseRandom(int seed, int series, int slice) =>
+        new(unchecked((int)(((uint)seed * 2654435761u) ^ ((uint)series * 40503u) ^ ((uint)slice * 2246822519u))));
 
     private static LevelGrades DrawGrades(Random random, IReadOnlyList<double> mix)
     {
@@ -403,7 +410,7 @@ public static class PhantomGenerator
                 }
             }
 
-            AddNoise(signal, options.Noise * s[(int)Tissue.Csf], new Random(HashCode.Combine(options.Seed, 99, slice)));
+            AddNoise(signal, options.Noise * s[(int)Tissue.Csf], NoiseRandom(options.Seed, 99, slice));
             images.Add(Image(study, seriesUid, 2, "SAG T2 FSE", frameOfReference, plane, slice + 1, signal, options, tr: 3800, te: 100, random));
         }
 
@@ -454,7 +461,7 @@ public static class PhantomGenerator
         for (var k = 0; k < frame.Offsets.Length; k++)
         {
             Render(anatomy, frame, k, t1, bias, options, signal, labels);
-            AddNoise(signal, options.Noise * t1[(int)Tissue.SubcutaneousFat], new Random(HashCode.Combine(options.Seed, 77, k)));
+            AddNoise(signal, options.Noise * t1[(int)Tissue.SubcutaneousFat], NoiseRandom(options.Seed, 77, k));
             images.Add(Image(study, seriesUid, 4, "AX T1 FSE", frameOfReference, frame.Geometry.PlaneOf(k), k + 1, signal, options, tr: 620, te: 12, random));
         }
 

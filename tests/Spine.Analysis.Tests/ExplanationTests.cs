@@ -98,4 +98,25 @@ public sealed class LevelOverlayTests
         Assert.Equal(LevelOverlay.FacetColour, At(facet.X + facet.Width - 1, facet.Y + 1));
         Assert.Equal([0x89, 0x50, 0x4E, 0x47], png.Take(4).Select(b => (int)b));
     }
+
+    [Fact]
+    public void Overlay_png_is_cropped_to_the_anatomy_and_regions_with_a_margin()
+    {
+        var (slab, truth) = PhantomLevels.All[0];
+        var slice = LabelSlice.Of(slab.Labels, truth.MidSlice, v => v);
+        var regions = RegionLocator.Locate(slice, AnatomicalFrame.Of(slice));
+
+        var (x, y, width, height) = LevelOverlay.CropBox(slab.Labels, truth.MidSlice, regions);
+        var png = LevelOverlay.RenderPng(slab.Image, slab.Labels, truth.MidSlice, regions, heat: null);
+
+        // IHDR: width and height, big-endian, at bytes 16 and 20.
+        Assert.Equal(width, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)));
+        Assert.Equal(height, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
+        Assert.True(width * height < slab.Image.SizeI * slab.Image.SizeJ / 2, $"{width}x{height} of {slab.Image.SizeI}x{slab.Image.SizeJ}");
+        Assert.All(regions, r =>
+        {
+            Assert.InRange(r.X, x + LevelOverlay.CropMargin, x + width);
+            Assert.InRange(r.Y + r.Height - 1, y, y + height - 1 - LevelOverlay.CropMargin);
+        });
+    }
 }

@@ -21,7 +21,8 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, S3Endpoint
     public async Task Six_processes_report_a_study_exactly_as_the_embedded_mode_does_and_one_trace_spans_all_six()
     {
         var dicom = Path.Combine(_root, "in", "study", "dicom");
-        PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = 727272 }), Path.Combine(_root, "in", "study"));
+        var phantom = PhantomGenerator.Generate(new PhantomOptions { Seed = 727272 });
+        PhantomWriter.WriteStudy(phantom, Path.Combine(_root, "in", "study"));
         await File.WriteAllTextAsync(Path.Combine(dicom, "notes.txt"), "technologist's note, not an image");
 
         using var traces = new OtlpTraceReceiver();
@@ -53,6 +54,11 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, S3Endpoint
 
         var services = await ServicesInTraceOfImportAsync(traces);
         Assert.Equal(DistributedPipeline.ServiceNames.Select(name => "spine-" + name).Order(StringComparer.Ordinal), services);
+
+        // Operators find the study's trace by its StudyId: every service tags its spans of the study with it.
+        var tagged = traces.Spans.Where(s => s.Attributes.GetValueOrDefault("spine.study_id") == studyId.ToString()).Select(s => s.Service).Distinct().Order(StringComparer.Ordinal);
+        Assert.Equal(services, tagged);
+        Assert.DoesNotContain(traces.Spans, s => s.Attributes.Values.Any(v => v.Contains(phantom.Truth.StudyInstanceUid, StringComparison.Ordinal)));
     }
 
     [Fact]

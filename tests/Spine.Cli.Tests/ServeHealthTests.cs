@@ -90,18 +90,35 @@ public sealed class ServeAnalysisServicesTests
     [Fact]
     public async Task A_models_folder_that_does_not_exist_stops_the_host_naming_the_setting()
     {
-        var data = Path.Combine(Path.GetTempPath(), "spine-serve-" + Guid.NewGuid().ToString("n"));
-        await using var spine = await SpineProcess.RunAsync(
-            ["serve", "--services", "segmentation", "--urls", $"http://127.0.0.1:{SpineProcess.FreeTcpPort()}"],
-            TimeSpan.FromSeconds(60),
-            new Dictionary<string, string>
-            {
-                ["Spine__Storage__FileSystem__Root"] = Path.Combine(data, "objects"),
-                ["Spine__Ledger__ConnectionString"] = $"Data Source={Path.Combine(data, "ledger.db")}",
-                ["Spine__Models__Root"] = Path.Combine(data, "no-models-here"),
-            });
+        await using var spine = await RunSegmentationAsync(data => ("Spine__Models__Root", Path.Combine(data, "no-models-here")));
 
         Assert.NotEqual(0, spine.ExitCode);
         Assert.Contains("Spine:Models:Root", spine.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cuda_asked_of_the_cpu_build_stops_segmentation_at_start_saying_which_build_has_it()
+    {
+        await using var spine = await RunSegmentationAsync(_ => ("Spine__Models__ExecutionProvider", "Cuda"));
+
+        Assert.NotEqual(0, spine.ExitCode);
+        Assert.Contains("CPU ONNX Runtime only", spine.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Spine:Models:ExecutionProvider", spine.StandardError, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs <c>spine serve --services segmentation</c> in the embedded configuration with one setting changed; it is expected to stop.</summary>
+    private static async Task<SpineProcess> RunSegmentationAsync(Func<string, (string Name, string Value)> setting)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "spine-serve-" + Guid.NewGuid().ToString("n"));
+        var environment = new Dictionary<string, string>
+        {
+            ["Spine__Storage__FileSystem__Root"] = Path.Combine(data, "objects"),
+            ["Spine__Ledger__ConnectionString"] = $"Data Source={Path.Combine(data, "ledger.db")}",
+            ["Spine__Models__Root"] = Path.Combine(RepositoryLayout.Root, "models"),
+        };
+        var (name, value) = setting(data);
+        environment[name] = value;
+        return await SpineProcess.RunAsync(
+            ["serve", "--services", "segmentation", "--urls", $"http://127.0.0.1:{SpineProcess.FreeTcpPort()}"], TimeSpan.FromSeconds(60), environment);
     }
 }

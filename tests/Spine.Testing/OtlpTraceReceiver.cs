@@ -4,8 +4,8 @@ using System.Text;
 
 namespace Spine.Testing;
 
-/// <summary>One span as an OTLP exporter sent it: the service that sent it, its trace and span ids, its name.</summary>
-public sealed record ReceivedSpan(string Service, string TraceId, string SpanId, string ParentSpanId, string Name);
+/// <summary>One span as an OTLP exporter sent it: the service that sent it, its trace and span ids, its name, its string attributes.</summary>
+public sealed record ReceivedSpan(string Service, string TraceId, string SpanId, string ParentSpanId, string Name, IReadOnlyDictionary<string, string> Attributes);
 
 /// <summary>
 /// A minimal OTLP/HTTP receiver (protobuf encoding) for tests: the services' real OpenTelemetry exporters send their
@@ -101,34 +101,33 @@ public sealed class OtlpTraceReceiver : IDisposable
             // ScopeSpans { InstrumentationScope scope = 1; repeated Span spans = 2; }
             foreach (var span in scopes.SelectMany(scope => Fields(scope).Where(f => f.Field == 2).Select(f => f.Value)))
             {
-                // Span { bytes trace_id = 1; bytes span_id = 2; bytes parent_span_id = 4; string name = 5; }
+                // Span { bytes trace_id = 1; bytes span_id = 2; bytes parent_span_id = 4; string name = 5; repeated KeyValue attributes = 9; }
                 var fields = Fields(span).ToList();
                 string Hex(int number) => Convert.ToHexStringLower(fields.FirstOrDefault(f => f.Field == number).Value ?? []);
                 var name = Encoding.UTF8.GetString(fields.FirstOrDefault(f => f.Field == 5).Value ?? []);
-                yield return new ReceivedSpan(service, Hex(1), Hex(2), Hex(4), name);
+                var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var keyValue in fields.Where(f => f.Field == 9).Select(f => f.Value))
+                {
+                    var (key, value) = StringAttribute(keyValue);
+                    attributes[key] = value;
+                }
+
+                yield return new ReceivedSpan(service, Hex(1), Hex(2), Hex(4), name, attributes);
             }
         }
     }
 
-    // Resource { repeated KeyValue attributes = 1; } KeyValue { string key = 1; AnyValue value = 2; } AnyValue { string string_value = 1; }
-    private static string? Attribute(byte[] resource, string key)
+    // Resource { repeated KeyValue attributes = 1; }
+    private static string? Attribute(byte[] resource, string key) =>
+        Fields(resource).Where(f => f.Field == 1).Select(f => StringAttribute(f.Value)).FirstOrDefault(a => a.Key == key).Value;
+
+    // KeyValue { string key = 1; AnyValue value = 2; } AnyValue { string string_value = 1; ... }: other value kinds read as empty.
+    private static (string Key, string Value) StringAttribute(byte[] keyValue)
     {
-        foreach (var (field, keyValue) in Fields(resource))
-        {
-            if (field != 1)
-            {
-                continue;
-            }
-
-            var parts = Fields(keyValue).ToList();
-            if (Encoding.UTF8.GetString(parts.FirstOrDefault(p => p.Field == 1).Value ?? []) == key)
-            {
-                var any = parts.FirstOrDefault(p => p.Field == 2).Value ?? [];
-                return Encoding.UTF8.GetString(Fields(any).FirstOrDefault(p => p.Field == 1).Value ?? []);
-            }
-        }
-
-        return null;
+        var parts = Fields(keyValue).ToList();
+        var key = Encoding.UTF8.GetString(parts.FirstOrDefault(p => p.Field == 1).Value ?? []);
+        var any = parts.FirstOrDefault(p => p.Field == 2).Value ?? [];
+        return (key, Encoding.UTF8.GetString(Fields(any).FirstOrDefault(p => p.Field == 1).Value ?? []));
     }
 
     /// <summary>The length-delimited fields of a protobuf message; varint and fixed-width fields are skipped.</summary>

@@ -13,7 +13,12 @@ public enum RegionKind
 /// A located region on a slice: its box in pixels (column, row, width, height), its centre in slice millimetres, and
 /// whether the rule found it in the masks (<see cref="FromMasks"/>) or had to place it from anatomical priors.
 /// </summary>
-public sealed record LocatedRegion(RegionKind Kind, Side Side, int X, int Y, int Width, int Height, double CentreXMm, double CentreYMm, bool FromMasks, string Rule);
+/// <param name="AreaMm2">Area of the mask component the region was drawn around; null when placed by the prior.</param>
+public sealed record LocatedRegion(RegionKind Kind, Side Side, int X, int Y, int Width, int Height, double CentreXMm, double CentreYMm, bool FromMasks, string Rule, double? AreaMm2 = null)
+{
+    /// <summary>Extent of the box along the slice's rows and columns, in mm (set by the locator).</summary>
+    public (double Width, double Height) SizeMm { get; init; }
+}
 
 /// <summary>
 /// The geometric rules that place the neural foramina and the facet joints from the segmentation, as the seed paper
@@ -87,8 +92,12 @@ public static class RegionLocator
             : $"largest connected posterior-element component beyond {FacetMinBeyondSacMm} mm lateral to the dural sac";
         if (LargestComponent(candidate, slice.Width, slice.Height) is { } box)
         {
-            var (x0, y0, x1, y1) = box;
-            return new LocatedRegion(kind, side, x0, y0, x1 - x0 + 1, y1 - y0 + 1, (x0 + x1) / 2.0 * slice.SpacingX, (y0 + y1) / 2.0 * slice.SpacingY, true, rule);
+            var (x0, y0, x1, y1, pixels) = box;
+            return new LocatedRegion(kind, side, x0, y0, x1 - x0 + 1, y1 - y0 + 1, (x0 + x1) / 2.0 * slice.SpacingX, (y0 + y1) / 2.0 * slice.SpacingY, true, rule,
+                Math.Round(pixels * slice.SpacingX * slice.SpacingY, 2))
+            {
+                SizeMm = (Math.Round((x1 - x0 + 1) * slice.SpacingX, 2), Math.Round((y1 - y0 + 1) * slice.SpacingY, 2)),
+            };
         }
 
         return Prior(slice, frame, side, kind, minLateral);
@@ -107,7 +116,10 @@ public static class RegionLocator
         var x1 = (int)Math.Ceiling(corners.Max(c => c.X) / slice.SpacingX);
         var y1 = (int)Math.Ceiling(corners.Max(c => c.Y) / slice.SpacingY);
         return new LocatedRegion(kind, side, x0, y0, x1 - x0 + 1, y1 - y0 + 1, cx, cy, false,
-            $"not found in the masks: placed by anatomical prior ({kind.ToString().ToLowerInvariant()} position relative to the dural sac)");
+            $"not found in the masks: placed by anatomical prior ({kind.ToString().ToLowerInvariant()} position relative to the dural sac)")
+        {
+            SizeMm = (Math.Round((x1 - x0 + 1) * slice.SpacingX, 2), Math.Round((y1 - y0 + 1) * slice.SpacingY, 2)),
+        };
     }
 
     /// <summary>Frame v of the disc's most posterior pixel, if the slice holds disc.</summary>
@@ -129,12 +141,12 @@ public static class RegionLocator
         return margin;
     }
 
-    /// <summary>Bounding box (inclusive) of the largest 8-connected component of <paramref name="mask"/>, or null if empty.</summary>
-    internal static (int X0, int Y0, int X1, int Y1)? LargestComponent(bool[] mask, int width, int height)
+    /// <summary>Bounding box (inclusive) and pixel count of the largest 8-connected component of <paramref name="mask"/>, or null if empty.</summary>
+    internal static (int X0, int Y0, int X1, int Y1, int Pixels)? LargestComponent(bool[] mask, int width, int height)
     {
         var seen = new bool[mask.Length];
         var queue = new Queue<int>();
-        (int X0, int Y0, int X1, int Y1)? best = null;
+        (int X0, int Y0, int X1, int Y1, int Pixels)? best = null;
         var bestSize = 0;
         for (var start = 0; start < mask.Length; start++)
         {
@@ -166,7 +178,7 @@ public static class RegionLocator
 
             if (size > bestSize)
             {
-                (best, bestSize) = ((x0, y0, x1, y1), size);
+                (best, bestSize) = ((x0, y0, x1, y1, size), size);
             }
         }
 

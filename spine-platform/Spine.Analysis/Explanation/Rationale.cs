@@ -35,7 +35,7 @@ public static class Rationale
     {
         ArgumentNullException.ThrowIfNull(result);
         var located = region is null ? string.Empty
-            : region.FromMasks ? $" Region: {region.Rule}."
+            : region.FromMasks ? string.Create(CultureInfo.InvariantCulture, $" Region: {region.Rule}, {region.AreaMm2:0} mm2.")
             : $" Region {region.Rule}: grade with caution.";
         return string.Create(CultureInfo.InvariantCulture,
             $"{finding}: CNN grade {GradeName(result.Grade)} (p {result.Probabilities[result.Grade]:0.00}; moderate or worse {result.ModerateOrWorse:0.00}); the heat map shows the image evidence for that grade.{located}");

@@ -6,16 +6,23 @@ namespace Spine.Analysis.Models;
 /// <summary>
 /// The models the pipeline runs, one per task, found in a models folder (NAME/VERSION/model.json, newest version of
 /// each task): the segmenter, the three region graders and the central canal decision tree. Every file is checked
-/// against its model.json's SHA-256 when loaded.
+/// against its model.json's SHA-256 when loaded. The segmenter's session opens on first use, so services that only
+/// grade (classification, explanation) do not hold the largest model in memory.
 /// </summary>
 public sealed class ModelSet : IDisposable
 {
-    private ModelSet(SegmenterSession segmenter, GraderSession canal, GraderSession foramen, GraderSession facet, DecisionTree tree, ModelFolder treeFolder)
+    private readonly Lazy<SegmenterSession> _segmenter;
+
+    private ModelSet(ModelFolder segmenter, int threads, GraderSession canal, GraderSession foramen, GraderSession facet, DecisionTree tree, ModelFolder treeFolder)
     {
-        (Segmenter, CentralCanal, Foramen, Facet, CanalTree, CanalTreeModel) = (segmenter, canal, foramen, facet, tree, treeFolder);
+        SegmenterModel = segmenter;
+        _segmenter = new Lazy<SegmenterSession>(() => new SegmenterSession(segmenter, threads));
+        (CentralCanal, Foramen, Facet, CanalTree, CanalTreeModel) = (canal, foramen, facet, tree, treeFolder);
     }
 
-    public SegmenterSession Segmenter { get; }
+    public ModelFolder SegmenterModel { get; }
+
+    public SegmenterSession Segmenter => _segmenter.Value;
 
     public GraderSession CentralCanal { get; }
 
@@ -27,7 +34,7 @@ public sealed class ModelSet : IDisposable
 
     public ModelFolder CanalTreeModel { get; }
 
-    public IEnumerable<ModelFolder> All => [Segmenter.Model, CentralCanal.Model, Foramen.Model, Facet.Model, CanalTreeModel];
+    public IEnumerable<ModelFolder> All => [SegmenterModel, CentralCanal.Model, Foramen.Model, Facet.Model, CanalTreeModel];
 
     public static ModelSet Load(string root, int threads = 2)
     {
@@ -38,7 +45,8 @@ public sealed class ModelSet : IDisposable
         var tree = JsonSerializer.Deserialize(treeFolder.Content, EvaluationJsonContext.Default.DecisionTree)
             ?? throw new ModelFolderException($"{treeFolder.Path}: {treeFolder.Manifest.File} holds no decision tree.");
         return new ModelSet(
-            new SegmenterSession(Required(ModelTasks.Segmentation), threads),
+            Required(ModelTasks.Segmentation),
+            threads,
             new GraderSession(Required(ModelTasks.CentralCanalCnn), threads),
             new GraderSession(Required(ModelTasks.Foramen), threads),
             new GraderSession(Required(ModelTasks.Facet), threads),
@@ -48,7 +56,11 @@ public sealed class ModelSet : IDisposable
 
     public void Dispose()
     {
-        Segmenter.Dispose();
+        if (_segmenter.IsValueCreated)
+        {
+            _segmenter.Value.Dispose();
+        }
+
         CentralCanal.Dispose();
         Foramen.Dispose();
         Facet.Dispose();

@@ -43,6 +43,7 @@ public static class SpineBusExtensions
                     }
 
                     UseContractSerialization(rabbit);
+                    rabbit.UseConsumeFilter(typeof(StudyTagFilter<>), context);
                     rabbit.ConfigureEndpoints(context, EndpointNames(options));
                 });
             }
@@ -53,6 +54,7 @@ public static class SpineBusExtensions
                     var options = context.GetRequiredService<IOptions<BusOptions>>().Value;
                     memory.UseDelayedMessageScheduler();
                     UseContractSerialization(memory);
+                    memory.UseConsumeFilter(typeof(StudyTagFilter<>), context);
                     memory.ConfigureEndpoints(context, EndpointNames(options));
                 });
             }

@@ -20,8 +20,11 @@ public sealed class ModelsOptions
     /// <summary>Intra-op threads of each ONNX Runtime session on the CPU.</summary>
     public int Threads { get; set; } = 2;
 
-    /// <summary>Slices the segmenter runs at once.</summary>
+    /// <summary>Slices the segmenter runs at once, gathered across slabs and studies.</summary>
     public int BatchSize { get; set; } = 8;
+
+    /// <summary>How long a batch that is not full waits for more slices (other studies') before it runs.</summary>
+    public int BatchWindowMilliseconds { get; set; } = 10;
 }
 
 internal sealed class ModelsOptionsValidator : IValidateOptions<ModelsOptions>
@@ -47,6 +50,11 @@ internal sealed class ModelsOptionsValidator : IValidateOptions<ModelsOptions>
         if (options.BatchSize < 1)
         {
             failures.Add("BatchSize", "must be at least 1.");
+        }
+
+        if (options.BatchWindowMilliseconds is < 0 or > 10_000)
+        {
+            failures.Add("BatchWindowMilliseconds", "must be between 0 and 10000.");
         }
 
         return failures.Result();
