@@ -1,0 +1,278 @@
+using System.Net;
+using System.Net.Sockets;
+using Spine.Dicom.Network;
+
+namespace Spine.Dicom.Tests.Network;
+
+/// <summary>The storage SCP against dcmtk's echoscu and storescu, and against raw malformed PDUs.</summary>
+public sealed class StorageScpTests : IAsyncLifetime
+{
+    private readonly RecordingStorageHandler _handler = new();
+    private readonly string _folder = Directory.CreateTempSubdirectory("spine-scp-").FullName;
+    private DicomServer _server = null!;
+
+    private string Port => _server.LocalEndpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public Task InitializeAsync()
+    {
+        _server = new DicomServer(
+            new DicomServerSettings { AeTitle = "SPINE", AllowedCallingAeTitles = new HashSet<string>(["MODALITY"], StringComparer.Ordinal), ArtimTimeout = TimeSpan.FromSeconds(2) },
+            _handler,
+            new IPEndPoint(IPAddress.Loopback, 0));
+        _server.Start();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Echoscu_gets_an_answer()
+    {
+        var (exit, output) = await DcmtkTool.RunAsync("echoscu", ["-aet", "MODALITY", "-aec", "SPINE", "127.0.0.1", Port]);
+
+        Assert.True(exit == 0, output);
+        Assert.Equal([true], _handler.Ended);
+    }
+
+    [Fact]
+    public async Task Storescu_sends_a_series_and_every_data_set_arrives_byte_identical()
+    {
+        var files = WriteSeries(12);
+
+        var (exit, output) = await DcmtkTool.RunAsync("storescu", ["-aet", "MODALITY", "-aec", "SPINE", "127.0.0.1", Port, .. files]);
+
+        Assert.True(exit == 0, output);
+        Assert.Equal(files.Count, _handler.Stored.Count);
+        foreach (var path in files)
+        {
+            var bytes = await File.ReadAllBytesAsync(path);
+            var sop = DicomFile.Read(bytes).Dataset.GetString(DicomTags.SopInstanceUid);
+            var stored = Assert.Single(_handler.Stored, s => s.SopInstanceUid == sop);
+            Assert.Equal(DicomTransferSyntax.ExplicitVRLittleEndian.Uid, stored.TransferSyntaxUid);
+            Assert.True(bytes.AsSpan(DicomClient.DataSetOffset(bytes)).SequenceEqual(stored.DataSet), $"{Path.GetFileName(path)} arrived changed");
+        }
+    }
+
+    /// <summary>
+    /// storescu re-encodes what it reads (it drops group lengths, for one), so "as sent" is judged against dcmtk's own
+    /// bit-preserving receiver (storescp -B) fed the same file by the same storescu.
+    /// </summary>
+    [Fact]
+    public async Task Storescu_sends_the_decodable_corpus_files_and_each_is_stored_as_it_came_over_the_wire()
+    {
+        var files = new[] { "pydicom/MR_small.dcm", "pydicom/MR_small_implicit.dcm", "pydicom/MR_small_RLE.dcm", "pydicom/MR_small_jpeg_ls_lossless.dcm", "pydicom/MR_small_jp2klossless.dcm", "dcm_qa_ts/5.dcm", "pydicom-data/emri_small_RLE.dcm" }
+            .Select(Corpus.File).ToList();
+        foreach (var path in files)
+        {
+            var file = DicomFile.Read(await File.ReadAllBytesAsync(path));
+            var (exit, output) = await DcmtkTool.RunAsync("storescu", ["-R", Proposal(file.TransferSyntax), "-aet", "MODALITY", "-aec", "SPINE", "127.0.0.1", Port, path]);
+            Assert.True(exit == 0, $"{path}: {output}");
+            var stored = _handler.Stored.Last();
+            Assert.Equal(file.Dataset.GetString(DicomTags.SopInstanceUid), stored.SopInstanceUid);
+            Assert.Equal(file.TransferSyntax.Uid, stored.TransferSyntaxUid);
+
+            var wire = await BitPreservingReceiveAsync(path, Proposal(file.TransferSyntax));
+            Assert.True(wire.AsSpan(DicomClient.DataSetOffset(wire)).SequenceEqual(stored.DataSet), $"{path}: stored bytes differ from what dcmtk's storescp -B received");
+        }
+
+        Assert.Equal(files.Count, _handler.Stored.Count);
+    }
+
+    /// <summary>storescu's option that proposes a file's own syntax first (with the uncompressed ones after it).</summary>
+    private static string Proposal(DicomTransferSyntax syntax) => syntax.Uid switch
+    {
+        "1.2.840.10008.1.2.5" => "-xr",
+        "1.2.840.10008.1.2.4.80" => "-xt",
+        "1.2.840.10008.1.2.4.90" => "-xv",
+        "1.2.840.10008.1.2.4.70" => "-xs",
+        "1.2.840.10008.1.2" => "-xi",
+        _ => "-x=",
+    };
+
+    private async Task<byte[]> BitPreservingReceiveAsync(string path, string proposal)
+    {
+        var received = Directory.CreateDirectory(Path.Combine(_folder, Guid.NewGuid().ToString("n"))).FullName;
+        var port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var storescp = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("storescp", ["-B", "+xa", "-aet", "STORESCP", "-od", received, port]) { UseShellExecute = false })!;
+        try
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var (exit, output) = await DcmtkTool.RunAsync("storescu", ["-R", proposal, "-aet", "MODALITY", "-aec", "STORESCP", "127.0.0.1", port, path]);
+                if (exit == 0)
+                {
+                    break;
+                }
+
+                Assert.True(attempt < 30, output);
+                await Task.Delay(100);
+            }
+
+            return await File.ReadAllBytesAsync(Assert.Single(Directory.GetFiles(received)));
+        }
+        finally
+        {
+            storescp.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task A_calling_ae_title_not_on_the_list_is_rejected_and_logged()
+    {
+        var (exit, output) = await DcmtkTool.RunAsync("echoscu", ["-aet", "INTRUDER", "-aec", "SPINE", "127.0.0.1", Port]);
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("Rejected", output, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("INTRUDER: calling AE title not recognised", _handler.Refusals);
+        Assert.Empty(_handler.Ended);
+    }
+
+    [Fact]
+    public async Task The_client_stores_into_dcmtk_storescp_and_the_file_arrives_whole()
+    {
+        var received = Directory.CreateDirectory(Path.Combine(_folder, "received")).FullName;
+        var port = FreePort();
+        using var storescp = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("storescp", ["-aet", "STORESCP", "-od", received, port.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        try
+        {
+            var path = WriteSeries(1)[0];
+            var bytes = await File.ReadAllBytesAsync(path);
+            var file = DicomFile.Read(bytes);
+            await using var client = await ConnectWhenListeningAsync(port, DicomClient.ContextsFor([(file.Dataset.GetString(DicomTags.SopClassUid)!, file.TransferSyntax.Uid)]));
+
+            Assert.Equal(DimseStatus.Success, await client.EchoAsync());
+            Assert.Equal(DimseStatus.Success, await client.StoreAsync(bytes));
+            await client.ReleaseAsync();
+
+            var arrived = await File.ReadAllBytesAsync(Assert.Single(Directory.GetFiles(received)));
+            Assert.True(bytes.AsSpan(DicomClient.DataSetOffset(bytes)).SequenceEqual(arrived.AsSpan(DicomClient.DataSetOffset(arrived))));
+        }
+        finally
+        {
+            storescp.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task The_client_meets_a_rejection_with_its_reason()
+    {
+        var error = await Assert.ThrowsAsync<DicomAssociationRejectedException>(() =>
+            DicomClient.ConnectAsync("127.0.0.1", _server.LocalEndpoint.Port, "INTRUDER", "SPINE", DicomClient.ContextsFor([])));
+
+        Assert.Equal(AssociateReject.CallingAeNotRecognized, error.Reject);
+        error = await Assert.ThrowsAsync<DicomAssociationRejectedException>(() =>
+            DicomClient.ConnectAsync("127.0.0.1", _server.LocalEndpoint.Port, "MODALITY", "SOMEONE-ELSE", DicomClient.ContextsFor([])));
+        Assert.Equal(AssociateReject.CalledAeNotRecognized, error.Reject);
+    }
+
+    [Fact]
+    public async Task Malformed_pdus_end_their_connection_and_the_server_keeps_serving()
+    {
+        var valid = PduCodec.Encode(new AssociateRequest(
+            new AssociationHeader("SPINE", "MODALITY", 16384, DicomUid.ImplementationClassUid, "FUZZ"),
+            DicomClient.ContextsFor([("1.2.840.10008.5.1.4.1.1.4", DicomTransferSyntax.ExplicitVRLittleEndian.Uid)])));
+        var random = new Random(20261129);
+        List<byte[]> cases =
+        [
+            [0x09, 0, 0, 0, 0, 4, 1, 2, 3, 4],            // unknown PDU type
+            [0x01, 0, 0x7F, 0xFF, 0xFF, 0xFF],             // a 2 GB A-ASSOCIATE-RQ
+            [0x04, 0, 0, 0, 0, 6, 0, 0, 0, 2, 1, 3],       // P-DATA before any association
+            valid[..40],                                    // cut inside the fixed part
+        ];
+        for (var i = 0; i < 60; i++)
+        {
+            var mutated = (byte[])valid.Clone();
+            for (var flips = 0; flips < 1 + random.Next(4); flips++)
+            {
+                mutated[6 + random.Next(mutated.Length - 6)] = (byte)random.Next(256);
+            }
+
+            cases.Add(random.Next(4) == 0 ? mutated[..random.Next(6, mutated.Length)] : mutated);
+        }
+
+        foreach (var bytes in cases)
+        {
+            var answer = await SendRawAsync(bytes);
+            Assert.True(answer is null or PduType.Abort or PduType.AssociateReject or PduType.AssociateAccept, $"answered {answer}");
+        }
+
+        // Cut mid-transfer: an association that stops inside a data set, then disappears.
+        await using (var client = await DicomClient.ConnectAsync("127.0.0.1", _server.LocalEndpoint.Port, "MODALITY", "SPINE", DicomClient.ContextsFor([("1.2.840.10008.5.1.4.1.1.4", DicomTransferSyntax.ExplicitVRLittleEndian.Uid)])))
+        {
+            Assert.Equal(DimseStatus.Success, await client.EchoAsync());
+        }
+
+        var (exit, output) = await DcmtkTool.RunAsync("storescu", ["-aet", "MODALITY", "-aec", "SPINE", "127.0.0.1", Port, .. WriteSeries(3)]);
+        Assert.True(exit == 0, output);
+        Assert.Equal(3, _handler.Stored.Count);
+    }
+
+    /// <summary>Writes the bytes, then reads what the server answers before it closes: the PDU type, or null for a plain close.</summary>
+    private async Task<PduType?> SendRawAsync(byte[] bytes)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, _server.LocalEndpoint.Port);
+        var stream = tcp.GetStream();
+        try
+        {
+            await stream.WriteAsync(bytes);
+            tcp.Client.Shutdown(SocketShutdown.Send);
+            var pdu = await PduCodec.ReadAsync(stream, 1 << 20, new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+            return pdu?.Type;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private List<string> WriteSeries(int count)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_folder, Guid.NewGuid().ToString("n"))).FullName;
+        var study = new StudyIdentity { PatientName = "NETWORK^TEST", PatientId = "NET1", StudyInstanceUid = DicomUid.Generate(), StudyDateTime = new DateTime(2026, 11, 29, 8, 0, 0, DateTimeKind.Unspecified) };
+        var series = DicomUid.Generate();
+        var frame = DicomUid.Generate();
+        var pixels = Enumerable.Range(0, 128 * 128).Select(v => (ushort)(v % 4096)).ToArray();
+        var files = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var dataset = ImageBuilders.MrImage(new MrImageSpec
+            {
+                Study = study, SeriesInstanceUid = series, FrameOfReferenceUid = frame, InstanceNumber = i + 1,
+                ImagePositionPatient = [0, 0, 4.0 * i], ImageOrientationPatient = [1, 0, 0, 0, 1, 0], PixelSpacing = [0.7, 0.7], SliceThickness = 4,
+                Rows = 128, Columns = 128, Pixels = pixels,
+            });
+            var path = Path.Combine(folder, $"IM{i:D4}.dcm");
+            DicomWriter.WriteFile(path, dataset);
+            files.Add(path);
+        }
+
+        return files;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<DicomClient> ConnectWhenListeningAsync(int port, IReadOnlyList<ProposedContext> contexts)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await DicomClient.ConnectAsync("127.0.0.1", port, "SPINE", "STORESCP", contexts);
+            }
+            catch (SocketException) when (attempt < 50)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
