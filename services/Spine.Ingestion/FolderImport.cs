@@ -1,11 +1,9 @@
-using System.Text.Json;
-using MassTransit;
 using Microsoft.Extensions.Logging;
 using Spine.Contracts.V1;
 using Spine.Dicom;
 using Spine.Platform.Hosting;
-using Spine.Platform.Ledger;
-using Spine.Platform.Storage;
+
+
 
 namespace Spine.Ingestion;
 
@@ -21,7 +19,7 @@ public sealed record FolderImportResult(IReadOnlyList<ImportedStudy> Studies, IR
 /// fatal to the others. Each study's instances are stored once per SOP Instance UID, its manifest written, the study
 /// registered in the ledger, and StudyReceived published.
 /// </summary>
-public sealed partial class FolderImport(IObjectStore store, IStudyLedger ledger, IPublishEndpoint publish, TimeProvider time, ILogger<FolderImport> logger)
+public sealed partial class FolderImport(StudyIntake intake, ILogger<FolderImport> logger)
 {
     public async Task<IReadOnlyList<ImportedStudy>> ImportAsync(string folder, CancellationToken cancellationToken = default) =>
         (await ImportFolderAsync(folder, cancellationToken)).Studies;
@@ -102,50 +100,20 @@ public sealed partial class FolderImport(IObjectStore store, IStudyLedger ledger
 
     private async Task<ImportedStudy> StoreStudyAsync(string studyInstanceUid, List<(string Name, DicomFile File, byte[] Bytes)> files, IReadOnlyList<RejectedFile> rejected, CancellationToken cancellationToken)
     {
-        var studyId = Guid.CreateVersion7(time.GetUtcNow());
+        var studyId = intake.NewStudyId();
         using var activity = SpineTelemetry.Source.StartActivity("ingest study");
         activity?.SetTag(SpineTelemetry.StudyIdTag, studyId.ToString());
         var instances = new List<StoredInstance>();
         foreach (var (_, file, bytes) in files.DistinctBy(f => f.File.Dataset.GetString(DicomTags.SopInstanceUid), StringComparer.Ordinal))
         {
-            var sopInstanceUid = file.Dataset.GetString(DicomTags.SopInstanceUid)!;
-            using var content = new MemoryStream(bytes, writable: false);
-            var stored = await store.PutAsync(StudyKeys.Instance(studyId, sopInstanceUid), content, "application/dicom", cancellationToken);
-            instances.Add(new StoredInstance
-            {
-                SeriesInstanceUid = file.Dataset.GetString(DicomTags.SeriesInstanceUid)!,
-                SopInstanceUid = sopInstanceUid,
-                SopClassUid = file.Dataset.GetString(DicomTags.SopClassUid) ?? file.FileMetaInformation.GetString(DicomTags.MediaStorageSopClassUid) ?? string.Empty,
-                TransferSyntaxUid = file.TransferSyntax.Uid,
-                Object = stored,
-            });
+            instances.Add(await intake.StoreInstanceAsync(studyId, file, bytes, cancellationToken));
         }
 
-        var manifest = new StudyManifest { StudyId = studyId, StudyInstanceUid = studyInstanceUid, Instances = instances, RejectedFiles = rejected };
-        using var manifestContent = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(manifest, SpineContractsJsonContext.Default.StudyManifest), writable: false);
-        var manifestRef = await store.PutAsync(StudyKeys.Manifest(studyId), manifestContent, "application/json", cancellationToken);
-
-        await ledger.RegisterAsync(studyId, studyInstanceUid, cancellationToken);
-        await ledger.RecordAsync(studyId, PipelineStage.Ingestion, StageOutcome.Completed,
-            $"{instances.Count} instances from a folder; {rejected.Count} files rejected", cancellationToken);
-        await publish.Publish(new StudyReceived
-        {
-            StudyId = studyId,
-            StudyInstanceUid = studyInstanceUid,
-            CorrelationId = studyId,
-            OccurredAt = time.GetUtcNow(),
-            Source = "folder",
-            Manifest = manifestRef,
-            InstanceCount = instances.Count,
-            RejectedFileCount = rejected.Count,
-        }, cancellationToken);
-        LogImported(logger, studyId, instances.Count);
+        await intake.CompleteAsync(studyId, studyInstanceUid, instances, rejected, "folder", cancellationToken);
         return new ImportedStudy(studyId, studyInstanceUid, instances.Count, rejected);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Folder import: {Rejected} of {Total} files rejected (listed with reasons in the study manifest)")]
     private static partial void LogRejected(ILogger logger, int rejected, int total);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} received: {Instances} instances stored")]
-    private static partial void LogImported(ILogger logger, Guid studyId, int instances);
 }

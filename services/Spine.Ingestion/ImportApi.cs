@@ -27,7 +27,7 @@ internal sealed partial class ImportApiJsonContext : JsonSerializerContext;
 /// <summary>
 /// <c>POST /imports {"folder": "..."}</c>: the ingestion service imports a folder from its import root (a volume that
 /// modalities' export jobs or people drop studies into) and answers with the studies it started and the files it
-/// skipped. Network ingestion (DIMSE, STOW-RS) and authentication of this endpoint come with the DICOM networking issue.
+/// skipped. Authentication of this endpoint is not built yet: expose it only inside the cluster.
 /// </summary>
 public static class ImportApi
 {

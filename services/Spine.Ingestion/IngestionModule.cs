@@ -5,15 +5,18 @@ namespace Spine.Ingestion;
 
 public static class IngestionModule
 {
-    /// <summary>Ingestion: folder import, in process (<c>spine analyze</c>) or by <c>POST /imports</c>; network ingestion (DIMSE, STOW-RS) comes with issue 7.</summary>
+    /// <summary>Ingestion: the DICOM storage SCP (C-STORE) and folder import, in process (<c>spine analyze</c>) or by <c>POST /imports</c>.</summary>
     public static SpineServiceModule Module { get; } = new(
         "ingestion",
-        "Ingestion: imports studies from folders (POST /imports under Spine:Ingestion:ImportRoot), stores every instance, publishes StudyReceived.",
+        "Ingestion: receives studies by DICOM C-STORE (Spine:Ingestion:Dimse) and from folders (POST /imports), stores every instance, publishes StudyReceived.",
         _ => { },
         builder =>
         {
             IngestionOptions.Add(builder);
+            builder.Services.AddSingleton<StudyIntake>();
             builder.Services.AddSingleton<FolderImport>();
+            builder.Services.AddSingleton<DimseIntake>();
+            builder.Services.AddHostedService<DimseListener>();
         },
         ImportApi.Map);
 }

@@ -15,10 +15,23 @@ public sealed class IngestionOptions
     /// </summary>
     public string? ImportRoot { get; set; }
 
-    internal static void Add(IHostApplicationBuilder builder) =>
+    internal static void Add(IHostApplicationBuilder builder)
+    {
         builder.Services.AddOptions<IngestionOptions>()
             .BindConfiguration(Section)
             .Validate(options => options.ImportRoot is null || Directory.Exists(options.ImportRoot),
                 $"{Section}:ImportRoot is not a folder.")
             .ValidateOnStart();
+        builder.Services.AddOptions<DimseOptions>()
+            .BindConfiguration(DimseOptions.Section)
+            .Validate(o => !o.Enabled || o.AllowAnyCallingAeTitle || o.AllowedCallingAeTitles.Count > 0,
+                $"{DimseOptions.Section}:AllowedCallingAeTitles is empty: list the modalities and PACS that may send, or set AllowAnyCallingAeTitle=true.")
+            .Validate(o => o.AeTitle.Length is > 0 and <= 16 && o.AeTitle.All(c => c is >= ' ' and <= '~' and not '\\'),
+                $"{DimseOptions.Section}:AeTitle must be 1 to 16 printable characters without a backslash.")
+            .Validate(o => o.Port is >= 0 and <= 65535 && System.Net.IPAddress.TryParse(o.Address, out _), $"{DimseOptions.Section}:Address or Port is not a valid endpoint.")
+            .Validate(o => o.AllowedHosts.All(h => System.Net.IPAddress.TryParse(h, out _)), $"{DimseOptions.Section}:AllowedHosts must be IP addresses.")
+            .Validate(o => o.MaxAssociations > 0 && o.QuietPeriodSeconds > 0 && o.ArtimTimeoutSeconds > 0 && o.IdleTimeoutSeconds > 0 && o.MaxPduLength >= 4096,
+                $"{DimseOptions.Section}: MaxAssociations and the timeouts must be positive, MaxPduLength at least 4096.")
+            .ValidateOnStart();
+    }
 }

@@ -35,7 +35,7 @@ internal sealed class EmbeddedPlatform : IAsyncDisposable
         }
     }
 
-    public static async Task<EmbeddedPlatform> StartAsync(IReadOnlyList<SpineServiceModule> modules, Action<IBusRegistrationConfigurator> recorders)
+    public static async Task<EmbeddedPlatform> StartAsync(IReadOnlyList<SpineServiceModule> modules, Action<IBusRegistrationConfigurator> recorders, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var root = Directory.CreateTempSubdirectory("spine-services-").FullName;
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
@@ -45,6 +45,7 @@ internal sealed class EmbeddedPlatform : IAsyncDisposable
             ["Spine:Ledger:ConnectionString"] = $"Data Source={Path.Combine(root, "ledger.db")}",
             ["Spine:Models:Root"] = Path.Combine(RepositoryLayout.Root, "models"),
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var published = new ConcurrentQueue<object>();
         builder.Services.AddSingleton(published);

@@ -26,25 +26,40 @@ public static class DicomWriter
             throw new ArgumentException("The data set needs SOP Class UID (0008,0016) and SOP Instance UID (0008,0018) to be written as a file.", nameof(dataset));
         }
 
+        output.Write(FileMetaInformation(sopClass, sopInstance, syntax.Uid));
+        WriteElements(output, dataset, syntax.ExplicitVR, skip: element => element.Tag.Group == 0x0002 || element.Tag.Element == 0x0000);
+    }
+
+    /// <summary>
+    /// The start of a Part 10 file: preamble, "DICM" and the file meta information with its group length, for a data
+    /// set that follows in <paramref name="transferSyntaxUid"/> (a received one is appended as it came).
+    /// </summary>
+    public static byte[] FileMetaInformation(string sopClassUid, string sopInstanceUid, string transferSyntaxUid, string? sourceAeTitle = null)
+    {
         var meta = new DicomDataset()
             .SetBytes(DicomTags.FileMetaInformationVersion, DicomVR.OB, new byte[] { 0, 1 })
-            .SetString(DicomTags.MediaStorageSopClassUid, DicomVR.UI, sopClass)
-            .SetString(DicomTags.MediaStorageSopInstanceUid, DicomVR.UI, sopInstance)
-            .SetString(DicomTags.TransferSyntaxUid, DicomVR.UI, syntax.Uid)
+            .SetString(DicomTags.MediaStorageSopClassUid, DicomVR.UI, sopClassUid)
+            .SetString(DicomTags.MediaStorageSopInstanceUid, DicomVR.UI, sopInstanceUid)
+            .SetString(DicomTags.TransferSyntaxUid, DicomVR.UI, transferSyntaxUid)
             .SetString(DicomTags.ImplementationClassUid, DicomVR.UI, DicomUid.ImplementationClassUid)
             .SetString(DicomTags.ImplementationVersionName, DicomVR.SH, DicomUid.ImplementationVersionName);
+        if (!string.IsNullOrEmpty(sourceAeTitle))
+        {
+            meta.SetString(new DicomTag(0x0002, 0x0016), DicomVR.AE, sourceAeTitle);
+        }
 
         using var metaBytes = new MemoryStream();
         WriteElements(metaBytes, meta, explicitVR: true);
         var groupLength = new byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(groupLength, (uint)metaBytes.Length);
 
+        using var output = new MemoryStream();
         output.Write(new byte[128]);
         output.Write("DICM"u8);
         WriteElement(output, new DicomElement(DicomTags.FileMetaInformationGroupLength, DicomVR.UL, groupLength), explicitVR: true);
         metaBytes.Position = 0;
         metaBytes.CopyTo(output);
-        WriteElements(output, dataset, syntax.ExplicitVR, skip: element => element.Tag.Group == 0x0002 || element.Tag.Element == 0x0000);
+        return output.ToArray();
     }
 
     public static void WriteFile(string path, DicomDataset dataset, DicomTransferSyntax? transferSyntax = null)

@@ -1,0 +1,172 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Spine.Contracts.V1;
+using Spine.Dicom;
+using Spine.Dicom.Network;
+
+namespace Spine.Ingestion;
+
+/// <summary>
+/// Ingestion's storage SCP handler: each instance is checked (it parses; its SOP Instance UID is the one the command
+/// names), stored at once (one instance in memory at a time, never a study), and added to its open study; a study is
+/// complete when the association that brought it is released with no other one still sending it, or after the quiet
+/// period; then StudyReceived. An instance received twice while its study is open is stored once.
+/// </summary>
+public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOptions> options, TimeProvider time, ILogger<DimseIntake> logger) : IStorageHandler
+{
+    private readonly Dictionary<string, OpenStudy> _open = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public bool AcceptsAbstractSyntax(string sopClassUid) =>
+        sopClassUid.StartsWith("1.2.840.10008.5.1.4.1.1.", StringComparison.Ordinal);
+
+    public async Task<ushort> StoreAsync(AssociationInfo association, DimseCommand request, string transferSyntaxUid, byte[] dataSet, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(association);
+        ArgumentNullException.ThrowIfNull(request);
+        var part10 = Part10(request, transferSyntaxUid, association.CallingAeTitle, dataSet);
+        DicomFile file;
+        try
+        {
+            file = DicomFile.Read(part10, $"instance from {association.CallingAeTitle}");
+        }
+        catch (DicomFormatException ex)
+        {
+            LogUnreadable(logger, association.CallingAeTitle, ex.Message);
+            return DimseStatus.CannotUnderstand;
+        }
+
+        var studyUid = file.Dataset.GetString(DicomTags.StudyInstanceUid);
+        if (string.IsNullOrEmpty(studyUid) || file.Dataset.GetString(DicomTags.SopInstanceUid) != request.AffectedSopInstanceUid)
+        {
+            LogMismatch(logger, association.CallingAeTitle);
+            return DimseStatus.DataSetDoesNotMatchSopClass;
+        }
+
+        OpenStudy study;
+        lock (_lock)
+        {
+            if (!_open.TryGetValue(studyUid, out study!))
+            {
+                study = new OpenStudy(intake.NewStudyId(), studyUid);
+                _open[studyUid] = study;
+            }
+
+            study.LastInstanceAt = time.GetTimestamp();
+            study.Associations.Add(association.Id);
+            if (!study.Received.Add(request.AffectedSopInstanceUid!))
+            {
+                return DimseStatus.Success;
+            }
+        }
+
+        try
+        {
+            var stored = await intake.StoreInstanceAsync(study.StudyId, file, part10, cancellationToken);
+            lock (_lock)
+            {
+                study.Instances.Add(stored);
+            }
+
+            return DimseStatus.Success;
+        }
+        catch (Exception ex) when (ex is IOException or Platform.Storage.ObjectStoreException or HttpRequestException)
+        {
+            lock (_lock)
+            {
+                study.Received.Remove(request.AffectedSopInstanceUid!);
+            }
+
+            LogStoreFailed(logger, study.StudyId, ex.Message);
+            return DimseStatus.OutOfResources;
+        }
+    }
+
+    public async Task AssociationEndedAsync(AssociationInfo association, bool released)
+    {
+        ArgumentNullException.ThrowIfNull(association);
+        List<OpenStudy> complete;
+        lock (_lock)
+        {
+            foreach (var study in _open.Values)
+            {
+                study.Associations.Remove(association.Id);
+            }
+
+            complete = released ? TakeWhere(s => s.Associations.Count == 0 && s.Instances.Count > 0) : [];
+        }
+
+        await CompleteAsync(complete);
+    }
+
+    /// <summary>Completes the studies that have been quiet for the quiet period; called by the service's timer.</summary>
+    public async Task CompleteQuietStudiesAsync()
+    {
+        var quiet = TimeSpan.FromSeconds(options.Value.QuietPeriodSeconds);
+        List<OpenStudy> complete;
+        lock (_lock)
+        {
+            complete = TakeWhere(s => time.GetElapsedTime(s.LastInstanceAt) >= quiet);
+        }
+
+        await CompleteAsync(complete);
+    }
+
+    public void Refused(string calling, IPEndPoint remote, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        LogRefused(logger, calling, remote.Address.ToString(), reason);
+    }
+
+    private List<OpenStudy> TakeWhere(Func<OpenStudy, bool> done)
+    {
+        var taken = _open.Values.Where(done).ToList();
+        foreach (var study in taken)
+        {
+            _open.Remove(study.StudyInstanceUid);
+        }
+
+        return taken;
+    }
+
+    private async Task CompleteAsync(List<OpenStudy> studies)
+    {
+        foreach (var study in studies.Where(s => s.Instances.Count > 0))
+        {
+            await intake.CompleteAsync(study.StudyId, study.StudyInstanceUid, [.. study.Instances], [], "dimse", CancellationToken.None);
+        }
+    }
+
+    /// <summary>A Part 10 file around the data set exactly as received: file meta information, then the received bytes.</summary>
+    private static byte[] Part10(DimseCommand request, string transferSyntaxUid, string sourceAeTitle, byte[] dataSet)
+    {
+        var meta = DicomWriter.FileMetaInformation(request.AffectedSopClassUid ?? string.Empty, request.AffectedSopInstanceUid ?? string.Empty, transferSyntaxUid, sourceAeTitle);
+        var file = new byte[meta.Length + dataSet.Length];
+        meta.CopyTo(file, 0);
+        dataSet.CopyTo(file, meta.Length);
+        return file;
+    }
+
+    private sealed class OpenStudy(Guid studyId, string studyInstanceUid)
+    {
+        public Guid StudyId { get; } = studyId;
+        public string StudyInstanceUid { get; } = studyInstanceUid;
+        public HashSet<string> Received { get; } = new(StringComparer.Ordinal);
+        public List<StoredInstance> Instances { get; } = [];
+        public HashSet<Guid> Associations { get; } = [];
+        public long LastInstanceAt { get; set; }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DICOM association from {CallingAeTitle} at {Address} refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string callingAeTitle, string address, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance from {CallingAeTitle} not stored: it does not parse ({Reason})")]
+    private static partial void LogUnreadable(ILogger logger, string callingAeTitle, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance from {CallingAeTitle} not stored: no Study Instance UID, or its SOP Instance UID is not the one its C-STORE named")]
+    private static partial void LogMismatch(ILogger logger, string callingAeTitle);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Study {StudyId}: an instance could not be stored: {Reason}")]
+    private static partial void LogStoreFailed(ILogger logger, Guid studyId, string reason);
+}

@@ -1,0 +1,58 @@
+using System.Net;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Spine.Dicom.Network;
+
+namespace Spine.Ingestion;
+
+/// <summary>Runs ingestion's storage SCP when <c>Spine:Ingestion:Dimse:Enabled</c>, and completes quiet studies every second.</summary>
+internal sealed partial class DimseListener(DimseIntake intake, IOptions<DimseOptions> options, TimeProvider time, ILogger<DimseListener> logger) : BackgroundService
+{
+    private DicomServer? _server;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (!settings.Enabled)
+        {
+            return;
+        }
+
+        _server = new DicomServer(
+            new DicomServerSettings
+            {
+                AeTitle = settings.AeTitle,
+                AllowedCallingAeTitles = settings.AllowedCallingAeTitles.ToHashSet(StringComparer.Ordinal),
+                AllowedHosts = settings.AllowedHosts.Select(IPAddress.Parse).ToHashSet(),
+                MaxAssociations = settings.MaxAssociations,
+                MaxPduLength = (uint)settings.MaxPduLength,
+                ArtimTimeout = TimeSpan.FromSeconds(settings.ArtimTimeoutSeconds),
+                IdleTimeout = TimeSpan.FromSeconds(settings.IdleTimeoutSeconds),
+            },
+            intake,
+            new IPEndPoint(IPAddress.Parse(settings.Address), settings.Port));
+        _server.Start();
+        LogListening(logger, settings.AeTitle, _server.LocalEndpoint.ToString());
+        try
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await intake.CompleteQuietStudiesAsync();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            await _server.DisposeAsync();
+            await intake.CompleteQuietStudiesAsync();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "DICOM storage SCP {AeTitle} listening on {Endpoint}")]
+    private static partial void LogListening(ILogger logger, string aeTitle, string endpoint);
+}

@@ -1,0 +1,36 @@
+namespace Spine.Ingestion;
+
+/// <summary><c>Spine:Ingestion:Dimse</c>: the storage SCP that modalities and PACS push studies to.</summary>
+public sealed class DimseOptions
+{
+    public const string Section = "Spine:Ingestion:Dimse";
+
+    public bool Enabled { get; set; }
+
+    /// <summary>Address to listen on; 0.0.0.0 for every interface.</summary>
+    public string Address { get; set; } = "0.0.0.0";
+
+    public int Port { get; set; } = 11112;
+
+    public string AeTitle { get; set; } = "SPINE";
+
+    /// <summary>Calling AE titles allowed to send; empty lets any AE title in (say so on purpose: <see cref="AllowAnyCallingAeTitle"/>).</summary>
+    public List<string> AllowedCallingAeTitles { get; set; } = [];
+
+    /// <summary>Needed to run without an allow-list, so that an empty list is never an accident.</summary>
+    public bool AllowAnyCallingAeTitle { get; set; }
+
+    /// <summary>Remote IP addresses allowed to connect; empty allows any.</summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
+    public int MaxAssociations { get; set; } = 16;
+
+    /// <summary>A study is complete when this long passes without a new instance of it (or when its association is released).</summary>
+    public double QuietPeriodSeconds { get; set; } = 5;
+
+    public double ArtimTimeoutSeconds { get; set; } = 30;
+
+    public double IdleTimeoutSeconds { get; set; } = 300;
+
+    public int MaxPduLength { get; set; } = 256 * 1024;
+}

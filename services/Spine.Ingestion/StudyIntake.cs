@@ -1,0 +1,111 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Spine.Contracts.V1;
+using Spine.Dicom;
+using Spine.Platform.Ledger;
+using Spine.Platform.Storage;
+
+namespace Spine.Ingestion;
+
+/// <summary>
+/// What every way in (folder, DIMSE, later STOW-RS) does with a study's instances: stores each once under the study,
+/// and when the study is complete writes its manifest, registers it in the ledger and publishes StudyReceived.
+/// </summary>
+public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger, IPublishEndpoint publish, TimeProvider time, ILogger<StudyIntake> logger)
+{
+    public Guid NewStudyId() => Guid.CreateVersion7(time.GetUtcNow());
+
+    /// <summary>Stores one instance (a whole Part 10 file) under the study; returns its manifest entry.</summary>
+    public async Task<StoredInstance> StoreInstanceAsync(Guid studyId, DicomFile file, ReadOnlyMemory<byte> part10, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var sopInstanceUid = file.Dataset.GetString(DicomTags.SopInstanceUid)
+            ?? file.FileMetaInformation.GetString(DicomTags.MediaStorageSopInstanceUid)
+            ?? throw new InvalidDataException("an instance without a SOP Instance UID (0008,0018) cannot be stored.");
+        await using var content = new ReadOnlyMemoryStream(part10);
+        var stored = await store.PutAsync(StudyKeys.Instance(studyId, sopInstanceUid), content, "application/dicom", cancellationToken);
+        return new StoredInstance
+        {
+            SeriesInstanceUid = file.Dataset.GetString(DicomTags.SeriesInstanceUid) ?? string.Empty,
+            SopInstanceUid = sopInstanceUid,
+            SopClassUid = file.Dataset.GetString(DicomTags.SopClassUid) ?? file.FileMetaInformation.GetString(DicomTags.MediaStorageSopClassUid) ?? string.Empty,
+            TransferSyntaxUid = file.TransferSyntax.Uid,
+            Object = stored,
+        };
+    }
+
+    /// <summary>The study is complete: manifest, ledger, StudyReceived.</summary>
+    /// <param name="source">"folder", "dimse" or "stow-rs".</param>
+    public async Task CompleteAsync(Guid studyId, string studyInstanceUid, IReadOnlyList<StoredInstance> instances, IReadOnlyList<RejectedFile> rejected, string source, CancellationToken cancellationToken)
+    {
+        var manifest = new StudyManifest { StudyId = studyId, StudyInstanceUid = studyInstanceUid, Instances = instances, RejectedFiles = rejected };
+        using var manifestContent = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(manifest, SpineContractsJsonContext.Default.StudyManifest), writable: false);
+        var manifestRef = await store.PutAsync(StudyKeys.Manifest(studyId), manifestContent, "application/json", cancellationToken);
+
+        await ledger.RegisterAsync(studyId, studyInstanceUid, cancellationToken);
+        await ledger.RecordAsync(studyId, PipelineStage.Ingestion, StageOutcome.Completed,
+            $"{instances.Count} instances by {source}; {rejected.Count} files rejected", cancellationToken);
+        await publish.Publish(new StudyReceived
+        {
+            StudyId = studyId,
+            StudyInstanceUid = studyInstanceUid,
+            CorrelationId = studyId,
+            OccurredAt = time.GetUtcNow(),
+            Source = source,
+            Manifest = manifestRef,
+            InstanceCount = instances.Count,
+            RejectedFileCount = rejected.Count,
+        }, cancellationToken);
+        LogReceived(logger, studyId, instances.Count, source);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} received: {Instances} instances stored ({Source})")]
+    private static partial void LogReceived(ILogger logger, Guid studyId, int instances, string source);
+
+    /// <summary>A read-only stream over memory, so an instance is stored without another copy.</summary>
+    private sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => true;
+        public override bool CanWrite => false;
+        public override long Length => memory.Length;
+
+        public override long Position
+        {
+            get => _position;
+            set => _position = (int)Math.Clamp(value, 0, memory.Length);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = Math.Min(buffer.Length, memory.Length - _position);
+            memory.Span.Slice(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer, offset, count));
+
+        public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            _ => memory.Length + offset,
+        };
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
