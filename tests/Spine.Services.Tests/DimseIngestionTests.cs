@@ -16,7 +16,8 @@ using Spine.Testing;
 
 namespace Spine.Services.Tests;
 
-/// <summary>Ingestion as a storage SCP, fed by dcmtk's storescu, in the embedded configuration, through to the report.</summary>
+/// <summary>Ingestion as a storage SCP, fed by dcmtk's storescu and by Orthanc, in the embedded configuration, through to the report.</summary>
+[Trait(TestTraits.Category, TestTraits.Integration)]
 public sealed class DimseIngestionTests : IAsyncLifetime
 {
     private readonly int _port = SpineProcess.FreeTcpPort();
@@ -36,6 +37,7 @@ public sealed class DimseIngestionTests : IAsyncLifetime
                 ["Spine:Ingestion:Dimse:Address"] = "127.0.0.1",
                 ["Spine:Ingestion:Dimse:Port"] = _port.ToString(CultureInfo.InvariantCulture),
                 ["Spine:Ingestion:Dimse:AllowedCallingAeTitles:0"] = "SCANNER1",
+                ["Spine:Ingestion:Dimse:AllowedCallingAeTitles:1"] = "ORTHANC",
                 ["Spine:Ingestion:Dimse:QuietPeriodSeconds"] = "2",
             });
 
@@ -91,6 +93,45 @@ public sealed class DimseIngestionTests : IAsyncLifetime
         Assert.Contains("Rejected", output, StringComparison.OrdinalIgnoreCase);
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.DoesNotContain(_platform.Published.OfType<StudyReceived>(), m => m.StudyInstanceUid == phantom.Truth.StudyInstanceUid);
+    }
+
+    [Fact]
+    public async Task Orthanc_pushes_a_study_to_ingestion_and_the_pipeline_reports_it()
+    {
+        await using var orthanc = await OrthancPeer.StartAsync(new Dictionary<string, (string, int)> { ["spine"] = ("SPINE", _port) });
+        var phantom = PhantomGenerator.Generate(new PhantomOptions { Seed = 929294, Distractors = false });
+        PhantomWriter.WriteStudy(phantom, Path.Combine(_platform.Root, "pacs"));
+        var files = Directory.GetFiles(Path.Combine(_platform.Root, "pacs", "dicom"), "*.dcm", SearchOption.AllDirectories);
+        string? orthancStudy = null;
+        foreach (var file in files)
+        {
+            orthancStudy = (await orthanc.UploadAsync(await File.ReadAllBytesAsync(file)))["ParentStudy"]!.GetValue<string>();
+        }
+
+        await orthanc.StoreToModalityAsync("spine", orthancStudy!);
+
+        var received = await _platform.WaitForAsync<StudyReceived>(m => m.StudyInstanceUid == phantom.Truth.StudyInstanceUid, seconds: 30);
+        Assert.Equal(files.Length, received.InstanceCount);
+        var report = await _platform.WaitForAsync<StudyReportPublished>(m => m.StudyId == received.StudyId, seconds: 120);
+        Assert.Equal(phantom.Truth.AxialT2SeriesInstanceUid, report.Report.SeriesInstanceUid);
+    }
+
+    [Fact]
+    public async Task The_storage_client_stores_an_object_into_orthanc_which_then_lists_it()
+    {
+        await using var orthanc = await OrthancPeer.StartAsync(new Dictionary<string, (string, int)>());
+        PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = 929295, Distractors = false }), Path.Combine(_platform.Root, "result"));
+        var bytes = await File.ReadAllBytesAsync(Directory.GetFiles(Path.Combine(_platform.Root, "result", "dicom"), "*.dcm", SearchOption.AllDirectories)[0]);
+        var file = DicomFile.Read(bytes);
+
+        await using (var client = await DicomClient.ConnectAsync("127.0.0.1", orthanc.DicomPort, "SPINE", orthanc.AeTitle,
+            DicomClient.ContextsFor([(file.Dataset.GetString(DicomTags.SopClassUid)!, file.TransferSyntax.Uid)])))
+        {
+            Assert.Equal(DimseStatus.Success, await client.StoreAsync(bytes));
+            await client.ReleaseAsync();
+        }
+
+        Assert.Contains(file.Dataset.GetString(DicomTags.SopInstanceUid)!, await orthanc.SopInstanceUidsAsync());
     }
 
     private async Task<(int ExitCode, string Output)> StoreScuAsync(string callingAeTitle, IEnumerable<string> files)

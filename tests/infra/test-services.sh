@@ -43,6 +43,7 @@ install() {
   command -v node >/dev/null || apt_install nodejs npm
   # DICOM peers and the native codecs that Spine.Dicom calls (JPEG-LS, JPEG 2000).
   command -v dcmdump >/dev/null || apt_install dcmtk
+  [ -x /usr/sbin/Orthanc ] || apt_install orthanc
   ldconfig -p | grep -q 'libcharls.so.2 ' || apt_install libcharls2
   ldconfig -p | grep -q 'libopenjp2.so.7 ' || apt_install libopenjp2-7
   local s3rver="$state/s3rver/node_modules/s3rver"
