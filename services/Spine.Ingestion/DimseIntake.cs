@@ -29,7 +29,8 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
         DicomFile file;
         try
         {
-            file = DicomFile.Read(part10, $"instance from {association.CallingAeTitle}");
+            // The header is enough to place the instance; the pixel data is stored as it came and decoded later.
+            file = DicomFile.Read(part10, $"instance from {association.CallingAeTitle}", new DicomReadOptions { StopBeforePixelData = true });
         }
         catch (DicomFormatException ex)
         {

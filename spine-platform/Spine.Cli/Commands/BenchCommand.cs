@@ -19,6 +19,7 @@ internal static class BenchCommand
         PhantomBench(),
         ModelBench.Create(),
         PipelineBench.Create(),
+        DimseBench.Create(),
     };
 
     private static Command PhantomBench()

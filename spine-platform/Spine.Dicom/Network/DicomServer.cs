@@ -143,7 +143,7 @@ public sealed class DicomServer : IAsyncDisposable
             await network.WriteAsync(PduCodec.Encode(new AssociateAccept(header, results)), cancellationToken);
             var accepted = results.Where(r => r.Accepted).ToDictionary(r => r.Id, r => (request.Contexts.First(c => c.Id == r.Id).AbstractSyntax, r.TransferSyntax));
             association = new AssociationInfo(Guid.NewGuid(), request.Header.CallingAeTitle, request.Header.CalledAeTitle, remote, accepted);
-            var channel = new DimseChannel(new BufferedStream(network, 64 * 1024), _settings.MaxPduLength, request.Header.MaxPduLength, accepted.Keys.ToHashSet());
+            var channel = new DimseChannel(new BufferedStream(new QuickAckStream(socket, network), 64 * 1024), _settings.MaxPduLength, request.Header.MaxPduLength, accepted.Keys.ToHashSet());
             released = await ServeMessagesAsync(channel, network, association, cancellationToken);
         }
         catch (DicomNetworkException ex)

@@ -1,0 +1,207 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Spine.Dicom;
+using Spine.Ingestion;
+using Spine.Platform.Hosting;
+
+namespace Spine.Cli.Commands;
+
+/// <summary>
+/// <c>spine bench dimse</c>: dcmtk's storescu sends the same MR instances to ingestion's storage SCP (every instance
+/// stored in the object store before its C-STORE response) and to Orthanc (Debian's package, default settings, fresh
+/// storage each run), once with storescu's defaults and once with TCP_NODELAY=1 in the environment of the sender and
+/// of Orthanc; throughputs and their ratios side by side.
+/// </summary>
+internal static class DimseBench
+{
+    private const string OrthancExecutable = "/usr/sbin/Orthanc";
+
+    public static Command Create()
+    {
+        var instances = new Option<int>("--instances") { Description = "MR instances to send (384x384, 16 bit).", DefaultValueFactory = _ => 500 };
+        var command = new Command("dimse", "storescu to the ingestion SCP and to Orthanc, with storescu's defaults and with TCP_NODELAY=1: instances per second and ratios.") { instances };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(instances), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int count, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(OrthancExecutable))
+        {
+            await Console.Error.WriteLineAsync($"spine bench dimse: Orthanc is not installed ({OrthancExecutable}); apt-get install orthanc.");
+            return ExitCodes.Failure;
+        }
+
+        var root = Directory.CreateTempSubdirectory("spine-bench-dimse-").FullName;
+        try
+        {
+            var files = WriteInstances(Path.Combine(root, "instances"), count);
+            var port = FreePort();
+            using var host = await StartIngestionAsync(Path.Combine(root, "spine"), port, cancellationToken);
+            var rows = new List<(string Setting, double Spine, double Orthanc)>();
+            foreach (var (setting, noDelay) in new[] { ("storescu defaults", false), ("TCP_NODELAY=1", true) })
+            {
+                var spine = await SendAsync("SPINE", port, files, noDelay, cancellationToken);
+                var orthanc = await WithOrthancAsync(Path.Combine(root, $"orthanc-{noDelay}"), noDelay, orthancPort => SendAsync("ORTHANC", orthancPort, files, noDelay, cancellationToken));
+                rows.Add((setting, count / spine, count / orthanc));
+            }
+
+            var stored = Directory.GetFiles(Path.Combine(root, "spine", "objects"), "*", SearchOption.AllDirectories).Count(f => f.Contains("instances", StringComparison.Ordinal) && !f.EndsWith(".json", StringComparison.Ordinal));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"storescu sending {count} MR instances (384x384, 16 bit, {new FileInfo(files[0]).Length / 1024} KiB each) over loopback, one association per run; the ingestion SCP stored {stored} objects in the runs."));
+            Console.WriteLine();
+            Console.WriteLine("| storescu and Orthanc environment | ingestion SCP (instances/s) | Orthanc (instances/s) | ratio |");
+            Console.WriteLine("| --- | ---: | ---: | ---: |");
+            foreach (var (setting, spine, orthanc) in rows)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {setting} | {spine:0.0} | {orthanc:0.0} | {spine / orthanc:0.0} |"));
+            }
+
+            return ExitCodes.Success;
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static List<string> WriteInstances(string folder, int count)
+    {
+        Directory.CreateDirectory(folder);
+        var study = new StudyIdentity { PatientName = "BENCH^DIMSE", PatientId = "BENCH", StudyInstanceUid = DicomUid.Generate(), StudyDateTime = new DateTime(2026, 11, 29, 8, 0, 0, DateTimeKind.Unspecified) };
+        var series = DicomUid.Generate();
+        var frame = DicomUid.Generate();
+        var random = new Random(500);
+        var files = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var pixels = new ushort[384 * 384];
+            for (var p = 0; p < pixels.Length; p++)
+            {
+                pixels[p] = (ushort)random.Next(4096);
+            }
+
+            var path = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"IM{i:D5}.dcm"));
+            DicomWriter.WriteFile(path, ImageBuilders.MrImage(new MrImageSpec
+            {
+                Study = study, SeriesInstanceUid = series, FrameOfReferenceUid = frame, InstanceNumber = i + 1,
+                ImagePositionPatient = [0, 0, 3.0 * i], ImageOrientationPatient = [1, 0, 0, 0, 1, 0], PixelSpacing = [0.6, 0.6], SliceThickness = 3,
+                Rows = 384, Columns = 384, Pixels = pixels,
+            }));
+            files.Add(path);
+        }
+
+        return files;
+    }
+
+    private static async Task<IHost> StartIngestionAsync(string data, int port, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Spine:Storage:FileSystem:Root"] = Path.Combine(data, "objects"),
+            ["Spine:Ledger:ConnectionString"] = $"Data Source={Path.Combine(data, "ledger.db")}",
+            ["Spine:Ingestion:Dimse:Enabled"] = "true",
+            ["Spine:Ingestion:Dimse:Address"] = "127.0.0.1",
+            ["Spine:Ingestion:Dimse:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Spine:Ingestion:Dimse:AllowAnyCallingAeTitle"] = "true",
+        });
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
+        builder.AddSpinePlatform([IngestionModule.Module], "spine-bench-dimse");
+        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        return host;
+    }
+
+    /// <summary>Runs storescu with every file in one association; returns its wall time in seconds.</summary>
+    private static async Task<double> SendAsync(string calledAeTitle, int port, IReadOnlyList<string> files, bool noDelay, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("storescu") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { "-aet", "BENCH", "-aec", calledAeTitle, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture) }.Concat(files))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (noDelay)
+        {
+            start.Environment["TCP_NODELAY"] = "1";
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("storescu did not start (apt-get install dcmtk).");
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.StandardOutput.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        return process.ExitCode == 0 ? clock.Elapsed.TotalSeconds : throw new InvalidOperationException($"storescu to {calledAeTitle} failed: {await errors}");
+    }
+
+    /// <summary>A fresh Orthanc (default settings, its own storage) for one run.</summary>
+    private static async Task<double> WithOrthancAsync(string folder, bool noDelay, Func<int, Task<double>> run)
+    {
+        Directory.CreateDirectory(folder);
+        var (httpPort, dicomPort) = (FreePort(), FreePort());
+        var configuration = new JsonObject
+        {
+            ["StorageDirectory"] = Path.Combine(folder, "storage"),
+            ["IndexDirectory"] = Path.Combine(folder, "storage"),
+            ["HttpPort"] = httpPort,
+            ["DicomPort"] = dicomPort,
+            ["RemoteAccessAllowed"] = false,
+            ["Plugins"] = new JsonArray(),
+        };
+        await File.WriteAllTextAsync(Path.Combine(folder, "orthanc.json"), configuration.ToJsonString());
+        var start = new ProcessStartInfo(OrthancExecutable) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add($"--logdir={folder}");
+        start.ArgumentList.Add(Path.Combine(folder, "orthanc.json"));
+        if (noDelay)
+        {
+            start.Environment["TCP_NODELAY"] = "1";
+        }
+
+        using var orthanc = Process.Start(start) ?? throw new InvalidOperationException("Orthanc did not start.");
+        orthanc.OutputDataReceived += (_, _) => { };
+        orthanc.ErrorDataReceived += (_, _) => { };
+        orthanc.BeginOutputReadLine();
+        orthanc.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient();
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    using var system = await http.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/system"));
+                    if (system.IsSuccessStatusCode)
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException) when (attempt < 100)
+                {
+                    await Task.Delay(100);
+                }
+            }
+
+            return await run(dicomPort);
+        }
+        finally
+        {
+            orthanc.Kill(entireProcessTree: true);
+            await orthanc.WaitForExitAsync();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net.Sockets;
+
+namespace Spine.Dicom.Network;
+
+/// <summary>
+/// Reads a socket with Linux's TCP_QUICKACK set before every read, so each segment is acknowledged at once. A sender
+/// that leaves Nagle's algorithm on (dcmtk and most PACS by default) holds back the last small segment of every
+/// message until the previous one is acknowledged; with the kernel's delayed acknowledgement that costs up to 40 ms
+/// per message. The option is not sticky, hence before every read. Elsewhere this is a plain pass-through.
+/// </summary>
+public sealed class QuickAckStream(Socket socket, Stream inner) : Stream
+{
+    // Linux's TCP_QUICKACK option number (netinet/tcp.h).
+    private const SocketOptionName TcpQuickAck = (SocketOptionName)12;
+    private bool _supported = OperatingSystem.IsLinux();
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => inner.CanWrite;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        QuickAck();
+        return inner.Read(buffer, offset, count);
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        QuickAck();
+        return inner.ReadAsync(buffer, cancellationToken);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.WriteAsync(buffer, offset, count, cancellationToken);
+
+    public override void Flush() => inner.Flush();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    private void QuickAck()
+    {
+        if (!_supported)
+        {
+            return;
+        }
+
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Tcp, TcpQuickAck, 1);
+        }
+        catch (SocketException)
+        {
+            _supported = false;
+        }
+    }
+}
