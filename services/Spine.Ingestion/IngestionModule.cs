@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Spine.Platform.Hosting;
 
@@ -8,7 +10,7 @@ public static class IngestionModule
     /// <summary>Ingestion: the DICOM storage SCP (C-STORE) and folder import, in process (<c>spine analyze</c>) or by <c>POST /imports</c>.</summary>
     public static SpineServiceModule Module { get; } = new(
         "ingestion",
-        "Ingestion: receives studies by DICOM C-STORE (Spine:Ingestion:Dimse) and from folders (POST /imports), stores every instance, publishes StudyReceived.",
+        "Ingestion: receives studies by DICOM C-STORE (Spine:Ingestion:Dimse), DICOMweb STOW-RS (POST /dicomweb/studies) and from folders (POST /imports); stores every instance; publishes StudyReceived.",
         _ => { },
         builder =>
         {
@@ -18,5 +20,10 @@ public static class IngestionModule
             builder.Services.AddSingleton<DimseIntake>();
             builder.Services.AddHostedService<DimseListener>();
         },
-        ImportApi.Map);
+        endpoints =>
+        {
+            var authenticated = endpoints.MapGroup(string.Empty).AddEndpointFilter<ApiKeyFilter>();
+            ImportApi.Map(authenticated);
+            StowRs.Map(authenticated);
+        });
 }

@@ -15,12 +15,16 @@ public sealed class IngestionOptions
     /// </summary>
     public string? ImportRoot { get; set; }
 
+    /// <summary>API keys accepted on the HTTP endpoints (STOW-RS, imports); empty leaves them open, for a trusted network only.</summary>
+    public List<string> ApiKeys { get; set; } = [];
+
     internal static void Add(IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<IngestionOptions>()
             .BindConfiguration(Section)
             .Validate(options => options.ImportRoot is null || Directory.Exists(options.ImportRoot),
                 $"{Section}:ImportRoot is not a folder.")
+            .Validate(options => options.ApiKeys.All(k => k.Length >= 16), $"{Section}:ApiKeys must be at least 16 characters each.")
             .ValidateOnStart();
         builder.Services.AddOptions<DimseOptions>()
             .BindConfiguration(DimseOptions.Section)
