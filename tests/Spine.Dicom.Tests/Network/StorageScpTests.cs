@@ -194,15 +194,44 @@ public sealed class StorageScpTests : IAsyncLifetime
             Assert.True(answer is null or PduType.Abort or PduType.AssociateReject or PduType.AssociateAccept, $"answered {answer}");
         }
 
-        // Cut mid-transfer: an association that stops inside a data set, then disappears.
-        await using (var client = await DicomClient.ConnectAsync("127.0.0.1", _server.LocalEndpoint.Port, "MODALITY", "SPINE", DicomClient.ContextsFor([("1.2.840.10008.5.1.4.1.1.4", DicomTransferSyntax.ExplicitVRLittleEndian.Uid)])))
+        // While other associations are cut mid-transfer (a C-STORE command, half its data set, then the socket closes),
+        // a series sent beside them arrives whole.
+        var series = WriteSeries(20);
+        var endedBefore = _handler.Ended.Count(released => !released);
+        var sending = DcmtkTool.RunAsync("storescu", ["-aet", "MODALITY", "-aec", "SPINE", "127.0.0.1", Port, .. series]);
+        var cut = Enumerable.Range(0, 10).Select(_ => CutMidTransferAsync(series[0])).ToList();
+        await Task.WhenAll(cut);
+        var (exit, output) = await sending;
+        Assert.True(exit == 0, output);
+        Assert.Equal(series.Count, _handler.Stored.Count);
+        for (var wait = 0; wait < 50 && _handler.Ended.Count(released => !released) < endedBefore + 10; wait++)
         {
-            Assert.Equal(DimseStatus.Success, await client.EchoAsync());
+            await Task.Delay(100);
         }
 
-        var (exit, output) = await DcmtkTool.RunAsync("storescu", ["-aet", "MODALITY", "-aec", "SPINE", "127.0.0.1", Port, .. WriteSeries(3)]);
-        Assert.True(exit == 0, output);
-        Assert.Equal(3, _handler.Stored.Count);
+        Assert.Equal(endedBefore + 10, _handler.Ended.Count(released => !released));
+    }
+
+    private async Task CutMidTransferAsync(string path)
+    {
+        var bytes = await File.ReadAllBytesAsync(path);
+        var file = DicomFile.Read(bytes);
+        var contexts = DicomClient.ContextsFor([(file.Dataset.GetString(DicomTags.SopClassUid)!, file.TransferSyntax.Uid)]);
+        using var tcp = new TcpClient { NoDelay = true };
+        await tcp.ConnectAsync(IPAddress.Loopback, _server.LocalEndpoint.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(PduCodec.Encode(new AssociateRequest(new AssociationHeader("SPINE", "MODALITY", 16384, DicomUid.ImplementationClassUid, "CUT"), contexts)));
+        var accept = PduCodec.ParseAssociateAccept((await PduCodec.ReadAsync(stream, 1 << 20, CancellationToken.None))!.Value.Body);
+        var context = accept.Contexts.First(c => c.Accepted && c.Id != 1).Id;
+        var command = new DimseCommand
+        {
+            CommandField = DimseCommand.CStoreRequest, AffectedSopClassUid = file.Dataset.GetString(DicomTags.SopClassUid), MessageId = 1, Priority = 0,
+            HasDataSet = true, AffectedSopInstanceUid = DicomUid.Generate(),
+        };
+        await stream.WriteAsync(PduCodec.EncodeData(context, isCommand: true, isLast: true, command.Encode()));
+        var dataSet = bytes.AsMemory(DicomClient.DataSetOffset(bytes));
+        await stream.WriteAsync(PduCodec.EncodeData(context, isCommand: false, isLast: false, dataSet.Span[..(dataSet.Length / 2)]));
+        tcp.Close();
     }
 
     /// <summary>Writes the bytes, then reads what the server answers before it closes: the PDU type, or null for a plain close.</summary>
