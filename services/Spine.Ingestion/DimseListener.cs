@@ -29,11 +29,14 @@ internal sealed partial class DimseListener(DimseIntake intake, IOptions<DimseOp
                 MaxPduLength = (uint)settings.MaxPduLength,
                 ArtimTimeout = TimeSpan.FromSeconds(settings.ArtimTimeoutSeconds),
                 IdleTimeout = TimeSpan.FromSeconds(settings.IdleTimeoutSeconds),
+                Certificate = settings.TlsCertificatePath is { } certificate
+                    ? System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certificate, settings.TlsKeyPath)
+                    : null,
             },
             intake,
             new IPEndPoint(IPAddress.Parse(settings.Address), settings.Port));
         _server.Start();
-        LogListening(logger, settings.AeTitle, _server.LocalEndpoint.ToString());
+        LogListening(logger, settings.AeTitle, _server.LocalEndpoint.ToString(), settings.TlsCertificatePath is null ? "plain TCP" : "TLS");
         try
         {
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
@@ -53,6 +56,6 @@ internal sealed partial class DimseListener(DimseIntake intake, IOptions<DimseOp
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "DICOM storage SCP {AeTitle} listening on {Endpoint}")]
-    private static partial void LogListening(ILogger logger, string aeTitle, string endpoint);
+    [LoggerMessage(Level = LogLevel.Information, Message = "DICOM storage SCP {AeTitle} listening on {Endpoint} ({Transport})")]
+    private static partial void LogListening(ILogger logger, string aeTitle, string endpoint, string transport);
 }

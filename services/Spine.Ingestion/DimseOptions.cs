@@ -33,4 +33,10 @@ public sealed class DimseOptions
     public double IdleTimeoutSeconds { get; set; } = 300;
 
     public int MaxPduLength { get; set; } = 256 * 1024;
+
+    /// <summary>PEM certificate (chain) of the SCP; with <see cref="TlsKeyPath"/>, every association is TLS (DICOM's secure transport connection profile).</summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>PEM private key of <see cref="TlsCertificatePath"/> (mounted from a secret, never committed).</summary>
+    public string? TlsKeyPath { get; set; }
 }

@@ -106,6 +106,34 @@ public sealed class ServeAnalysisServicesTests
         Assert.Contains("Spine:Models:ExecutionProvider", spine.StandardError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task With_a_certificate_configured_serve_answers_over_https()
+    {
+        var data = Directory.CreateTempSubdirectory("spine-https-").FullName;
+        var (certificate, certificatePath, keyPath) = TestCertificates.Create(data, "spine-test");
+        using var disposeCertificate = certificate;
+        var port = SpineProcess.FreeTcpPort();
+        await using var spine = SpineProcess.Start(
+            ["serve", "--services", "ingestion", "--urls", $"https://127.0.0.1:{port}"],
+            new Dictionary<string, string>
+            {
+                ["Spine__Storage__FileSystem__Root"] = Path.Combine(data, "objects"),
+                ["Spine__Ledger__ConnectionString"] = $"Data Source={Path.Combine(data, "ledger.db")}",
+                ["Kestrel__Certificates__Default__Path"] = certificatePath,
+                ["Kestrel__Certificates__Default__KeyPath"] = keyPath,
+            });
+        using var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, presented, _, _) => TestCertificates.IsThis(certificate, presented),
+        };
+        using var https = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{port}") };
+
+        var live = await HealthEndpoint.WaitForAnswerAsync(https, "/health/live", spine, TimeSpan.FromSeconds(60), HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal("https", live.RequestMessage!.RequestUri!.Scheme);
+    }
+
     /// <summary>Runs <c>spine serve --services segmentation</c> in the embedded configuration with one setting changed; it is expected to stop.</summary>
     private static async Task<SpineProcess> RunSegmentationAsync(Func<string, (string Name, string Value)> setting)
     {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Net.Security;
 using System.Net.Sockets;
 
 namespace Spine.Dicom.Network;
@@ -19,12 +20,12 @@ public sealed class DicomClient : IAsyncDisposable
 {
     private static readonly string[] NativeSyntaxes = [DicomTransferSyntax.ExplicitVRLittleEndian.Uid, DicomTransferSyntax.ImplicitVRLittleEndian.Uid];
     private readonly TcpClient _tcp;
-    private readonly NetworkStream _network;
+    private readonly Stream _network;
     private readonly DimseChannel _channel;
     private readonly TimeSpan _timeout;
     private ushort _messageId;
 
-    private DicomClient(TcpClient tcp, NetworkStream network, AssociateAccept accepted, AssociateRequest request, TimeSpan timeout)
+    private DicomClient(TcpClient tcp, Stream network, AssociateAccept accepted, AssociateRequest request, TimeSpan timeout)
     {
         (_tcp, _network, Accepted, _timeout) = (tcp, network, accepted, timeout);
         Contexts = accepted.Contexts.Where(c => c.Accepted)
@@ -50,14 +51,22 @@ public sealed class DicomClient : IAsyncDisposable
         return contexts.Count > 128 ? throw new ArgumentException("more than 127 SOP classes in one association.", nameof(instances)) : contexts;
     }
 
-    public static async Task<DicomClient> ConnectAsync(string host, int port, string callingAeTitle, string calledAeTitle, IReadOnlyList<ProposedContext> contexts, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    /// <param name="tls">When set, the connection is TLS with these options (target host, trusted certificates) before the association starts.</param>
+    public static async Task<DicomClient> ConnectAsync(string host, int port, string callingAeTitle, string calledAeTitle, IReadOnlyList<ProposedContext> contexts, TimeSpan? timeout = null, SslClientAuthenticationOptions? tls = null, CancellationToken cancellationToken = default)
     {
         var limit = timeout ?? TimeSpan.FromSeconds(30);
         var tcp = new TcpClient { NoDelay = true };
         try
         {
             await tcp.ConnectAsync(host, port, cancellationToken);
-            var network = tcp.GetStream();
+            Stream network = tcp.GetStream();
+            if (tls is not null)
+            {
+                var secure = new SslStream(network, leaveInnerStreamOpen: false);
+                await secure.AuthenticateAsClientAsync(tls, cancellationToken);
+                network = secure;
+            }
+
             var request = new AssociateRequest(new AssociationHeader(calledAeTitle, callingAeTitle, 256 * 1024, DicomUid.ImplementationClassUid, DicomUid.ImplementationVersionName), contexts);
             await network.WriteAsync(PduCodec.Encode(request), cancellationToken);
             using var within = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -1,5 +1,8 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Spine.Dicom.Network;
 
@@ -24,6 +27,9 @@ public sealed record DicomServerSettings
 
     /// <summary>How long an established association may stay silent before it is aborted.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>With a certificate (and its private key), every connection is TLS (PS3.15 annex B, TLS 1.2 or 1.3) before the association starts.</summary>
+    public X509Certificate2? Certificate { get; init; }
 }
 
 /// <summary>An association the server accepted, as its handler sees it (no patient data).</summary>
@@ -115,9 +121,20 @@ public sealed class DicomServer : IAsyncDisposable
         AssociationInfo? association = null;
         var released = false;
         var slot = false;
+        Stream connection = new QuickAckStream(socket, network);
         try
         {
-            var request = await ReadAssociateRequestAsync(network, cancellationToken);
+            if (_settings.Certificate is { } certificate)
+            {
+                if (await SecureAsync(connection, certificate, remote, cancellationToken) is not { } secured)
+                {
+                    return;
+                }
+
+                connection = secured;
+            }
+
+            var request = await ReadAssociateRequestAsync(connection, cancellationToken);
             if (request is null)
             {
                 return;
@@ -126,7 +143,7 @@ public sealed class DicomServer : IAsyncDisposable
             if (Reject(request) is { } reject)
             {
                 _handler.Refused(request.Header.CallingAeTitle, remote, reject.ToString());
-                await network.WriteAsync(PduCodec.Encode(reject), cancellationToken);
+                await connection.WriteAsync(PduCodec.Encode(reject), cancellationToken);
                 return;
             }
 
@@ -134,27 +151,27 @@ public sealed class DicomServer : IAsyncDisposable
             if (!slot)
             {
                 _handler.Refused(request.Header.CallingAeTitle, remote, $"{AssociateReject.LocalLimitExceeded} ({_settings.MaxAssociations} associations)");
-                await network.WriteAsync(PduCodec.Encode(AssociateReject.LocalLimitExceeded), cancellationToken);
+                await connection.WriteAsync(PduCodec.Encode(AssociateReject.LocalLimitExceeded), cancellationToken);
                 return;
             }
 
             var results = request.Contexts.Select(Negotiate).ToList();
             var header = new AssociationHeader(request.Header.CalledAeTitle, request.Header.CallingAeTitle, _settings.MaxPduLength, DicomUid.ImplementationClassUid, DicomUid.ImplementationVersionName);
-            await network.WriteAsync(PduCodec.Encode(new AssociateAccept(header, results)), cancellationToken);
+            await connection.WriteAsync(PduCodec.Encode(new AssociateAccept(header, results)), cancellationToken);
             var accepted = results.Where(r => r.Accepted).ToDictionary(r => r.Id, r => (request.Contexts.First(c => c.Id == r.Id).AbstractSyntax, r.TransferSyntax));
             association = new AssociationInfo(Guid.NewGuid(), request.Header.CallingAeTitle, request.Header.CalledAeTitle, remote, accepted);
-            var channel = new DimseChannel(new BufferedStream(new QuickAckStream(socket, network), 64 * 1024), _settings.MaxPduLength, request.Header.MaxPduLength, accepted.Keys.ToHashSet());
-            released = await ServeMessagesAsync(channel, network, association, cancellationToken);
+            var channel = new DimseChannel(new BufferedStream(connection, 64 * 1024), _settings.MaxPduLength, request.Header.MaxPduLength, accepted.Keys.ToHashSet());
+            released = await ServeMessagesAsync(channel, connection, association, cancellationToken);
         }
         catch (DicomNetworkException ex)
         {
             _handler.Refused(association?.CallingAeTitle ?? string.Empty, remote, $"aborted: {ex.Message}");
-            await TryWriteAsync(network, PduCodec.Encode(new Abort(2, ex.AbortReason)));
+            await TryWriteAsync(connection, PduCodec.Encode(new Abort(2, ex.AbortReason)));
         }
         catch (TimeoutException ex)
         {
             _handler.Refused(association?.CallingAeTitle ?? string.Empty, remote, $"aborted: {ex.Message}");
-            await TryWriteAsync(network, PduCodec.Encode(new Abort(2, 0)));
+            await TryWriteAsync(connection, PduCodec.Encode(new Abort(2, 0)));
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
         {
@@ -162,6 +179,11 @@ public sealed class DicomServer : IAsyncDisposable
         }
         finally
         {
+            if (connection is SslStream secure)
+            {
+                await secure.DisposeAsync();
+            }
+
             if (slot)
             {
                 _slots.Release();
@@ -171,6 +193,25 @@ public sealed class DicomServer : IAsyncDisposable
             {
                 await _handler.AssociationEndedAsync(association, released);
             }
+        }
+    }
+
+    /// <summary>The TLS handshake, within the ARTIM timeout; null (logged) when it fails.</summary>
+    private async Task<Stream?> SecureAsync(Stream connection, X509Certificate2 certificate, IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        var tls = new SslStream(connection, leaveInnerStreamOpen: false);
+        using var artim = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        artim.CancelAfter(_settings.ArtimTimeout);
+        try
+        {
+            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate, ClientCertificateRequired = false }, artim.Token);
+            return tls;
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException)
+        {
+            _handler.Refused(string.Empty, remote, $"TLS handshake failed: {ex.Message}");
+            await tls.DisposeAsync();
+            return null;
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Spine.Dicom.Network;
+using Spine.Testing;
 
 namespace Spine.Dicom.Tests.Network;
 
@@ -232,6 +233,38 @@ public sealed class StorageScpTests : IAsyncLifetime
         var dataSet = bytes.AsMemory(DicomClient.DataSetOffset(bytes));
         await stream.WriteAsync(PduCodec.EncodeData(context, isCommand: false, isLast: false, dataSet.Span[..(dataSet.Length / 2)]));
         tcp.Close();
+    }
+
+    [Fact]
+    public async Task With_a_certificate_every_association_is_tls_and_plain_connections_are_refused()
+    {
+        var (certificate, pem, _) = TestCertificates.Create(_folder, "spine-test-scp");
+        using var disposeCertificate = certificate;
+        var handler = new RecordingStorageHandler();
+        await using var server = new DicomServer(
+            new DicomServerSettings { AeTitle = "SPINE", AllowedCallingAeTitles = new HashSet<string>(["MODALITY"], StringComparer.Ordinal), Certificate = certificate },
+            handler, new IPEndPoint(IPAddress.Loopback, 0));
+        server.Start();
+        var port = server.LocalEndpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (exit, output) = await DcmtkTool.RunAsync("echoscu", ["+tla", "+cf", pem, "-aet", "MODALITY", "-aec", "SPINE", "127.0.0.1", port]);
+        Assert.True(exit == 0, output);
+        (exit, output) = await DcmtkTool.RunAsync("storescu", ["+tla", "+cf", pem, "-aet", "MODALITY", "-aec", "SPINE", "127.0.0.1", port, .. WriteSeries(2)]);
+        Assert.True(exit == 0, output);
+        Assert.Equal(2, handler.Stored.Count);
+
+        (exit, _) = await DcmtkTool.RunAsync("echoscu", ["-to", "5", "-aet", "MODALITY", "-aec", "SPINE", "127.0.0.1", port]);
+        Assert.NotEqual(0, exit);
+        Assert.Contains(handler.Refusals, r => r.Contains("TLS handshake failed", StringComparison.Ordinal));
+
+        await using var client = await DicomClient.ConnectAsync("127.0.0.1", server.LocalEndpoint.Port, "MODALITY", "SPINE", DicomClient.ContextsFor([]),
+            tls: new System.Net.Security.SslClientAuthenticationOptions
+            {
+                TargetHost = "127.0.0.1",
+                RemoteCertificateValidationCallback = (_, presented, _, _) => TestCertificates.IsThis(certificate, presented),
+            });
+        Assert.Equal(DimseStatus.Success, await client.EchoAsync());
+        await client.ReleaseAsync();
     }
 
     /// <summary>Writes the bytes, then reads what the server answers before it closes: the PDU type, or null for a plain close.</summary>
