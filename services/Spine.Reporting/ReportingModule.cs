@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Spine.Platform.Hosting;
 
 namespace Spine.Reporting;
@@ -7,7 +8,18 @@ public static class ReportingModule
     /// <summary>Reporting: the report as JSON and HTML, StudyReportPublished, and the studies API.</summary>
     public static SpineServiceModule Module { get; } = new(
         "reporting",
-        "Reporting: the report as JSON and self-contained HTML in storage; publishes StudyReportPublished; the studies API.",
-        bus => bus.AddConsumer<ReportingConsumer>(),
-        MapEndpoints: StudiesApi.Map);
+        "Reporting: the report as JSON and self-contained HTML in storage; publishes StudyReportPublished; the studies API; exports the findings to PACS (Spine:Export).",
+        bus =>
+        {
+            bus.AddConsumer<ReportingConsumer>();
+            bus.AddConsumer<ExportConsumer>();
+        },
+        builder => builder.Services.AddOptions<ExportOptions>()
+            .BindConfiguration(ExportOptions.Section)
+            .Validate(o => o.Destinations.All(d => d.Name.Length > 0 && d.Host.Length > 0 && d.Port is > 0 and <= 65535 && d.AeTitle.Length is > 0 and <= 16),
+                $"{ExportOptions.Section}:Destinations: each needs a Name, Host, Port and an AE title of 1 to 16 characters.")
+            .Validate(o => o.Attempts >= 1 && o.FirstRetryDelaySeconds >= 0 && o.CallingAeTitle.Length is > 0 and <= 16,
+                $"{ExportOptions.Section}: Attempts at least 1, FirstRetryDelaySeconds not negative, CallingAeTitle 1 to 16 characters.")
+            .ValidateOnStart(),
+        StudiesApi.Map);
 }

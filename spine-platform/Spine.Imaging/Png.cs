@@ -3,7 +3,7 @@ using System.IO.Compression;
 
 namespace Spine.Imaging;
 
-/// <summary>Writes 8-bit RGB (or grey) PNG images: signature, IHDR, one zlib-compressed IDAT, IEND.</summary>
+/// <summary>Writes 8-bit RGB (or grey) PNG images: signature, IHDR, one zlib-compressed IDAT, IEND; reads 8-bit RGB ones back.</summary>
 public static class Png
 {
     private static readonly uint[] CrcTable = BuildCrcTable();
@@ -38,6 +38,82 @@ public static class Png
         WriteChunk(output, "IDAT", raw.ToArray());
         WriteChunk(output, "IEND", []);
         return output.ToArray();
+    }
+
+    /// <summary>Width, height and RGB bytes (rows top to bottom) of an 8-bit RGB, non-interlaced PNG, any of the five row filters.</summary>
+    public static (int Width, int Height, byte[] Rgb) DecodeRgb(ReadOnlySpan<byte> png)
+    {
+        if (png.Length < 33 || !png[..8].SequenceEqual((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]))
+        {
+            throw new InvalidDataException("not a PNG image (signature).");
+        }
+
+        int width = 0, height = 0;
+        using var compressed = new MemoryStream();
+        for (var offset = 8; offset + 12 <= png.Length;)
+        {
+            var length = BinaryPrimitives.ReadInt32BigEndian(png[offset..]);
+            if (length < 0 || offset + 12 + length > png.Length)
+            {
+                throw new InvalidDataException($"PNG chunk at offset {offset} runs past the end.");
+            }
+
+            var type = System.Text.Encoding.ASCII.GetString(png.Slice(offset + 4, 4));
+            var data = png.Slice(offset + 8, length);
+            if (type == "IHDR")
+            {
+                (width, height) = (BinaryPrimitives.ReadInt32BigEndian(data), BinaryPrimitives.ReadInt32BigEndian(data[4..]));
+                if (data[8] != 8 || data[9] != 2 || data[12] != 0)
+                {
+                    throw new InvalidDataException($"PNG of bit depth {data[8]}, colour type {data[9]}, interlace {data[12]}: only 8-bit RGB, not interlaced, is read.");
+                }
+            }
+            else if (type == "IDAT")
+            {
+                compressed.Write(data);
+            }
+
+            offset += 12 + length;
+        }
+
+        compressed.Position = 0;
+        using var zlib = new ZLibStream(compressed, CompressionMode.Decompress);
+        var stride = width * 3;
+        var rgb = new byte[stride * height];
+        var row = new byte[stride + 1];
+        for (var y = 0; y < height; y++)
+        {
+            zlib.ReadExactly(row);
+            Unfilter(row[0], row.AsSpan(1), y > 0 ? rgb.AsSpan((y - 1) * stride, stride) : new byte[stride]);
+            row.AsSpan(1).CopyTo(rgb.AsSpan(y * stride));
+        }
+
+        return (width, height, rgb);
+    }
+
+    // PNG row filters (PNG spec section 9), bytes per pixel 3.
+    private static void Unfilter(byte filter, Span<byte> line, ReadOnlySpan<byte> previous)
+    {
+        for (var i = 0; i < line.Length; i++)
+        {
+            int left = i >= 3 ? line[i - 3] : 0, up = previous[i], upLeft = i >= 3 ? previous[i - 3] : 0;
+            line[i] += filter switch
+            {
+                0 => 0,
+                1 => (byte)left,
+                2 => (byte)up,
+                3 => (byte)((left + up) / 2),
+                4 => (byte)Paeth(left, up, upLeft),
+                _ => throw new InvalidDataException($"PNG row filter {filter} is not one of 0 to 4."),
+            };
+        }
+    }
+
+    private static int Paeth(int a, int b, int c)
+    {
+        var p = a + b - c;
+        var (pa, pb, pc) = (Math.Abs(p - a), Math.Abs(p - b), Math.Abs(p - c));
+        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
     }
 
     private static void WriteChunk(Stream output, string type, ReadOnlySpan<byte> data)

@@ -27,7 +27,8 @@ public sealed class OrthancPeer : IAsyncDisposable
     public string AeTitle { get; }
 
     /// <param name="modalities">Name to (AE title, port on 127.0.0.1) of the peers Orthanc may store to.</param>
-    public static async Task<OrthancPeer> StartAsync(IReadOnlyDictionary<string, (string AeTitle, int Port)> modalities, string aeTitle = "ORTHANC")
+    /// <param name="dicomPort">Its DICOM port; a free one when not given.</param>
+    public static async Task<OrthancPeer> StartAsync(IReadOnlyDictionary<string, (string AeTitle, int Port)> modalities, string aeTitle = "ORTHANC", int? dicomPort = null)
     {
         if (!File.Exists(Executable))
         {
@@ -35,7 +36,8 @@ public sealed class OrthancPeer : IAsyncDisposable
         }
 
         var folder = Directory.CreateTempSubdirectory("spine-orthanc-").FullName;
-        var (httpPort, dicomPort) = (SpineProcess.FreeTcpPort(), SpineProcess.FreeTcpPort());
+        var httpPort = SpineProcess.FreeTcpPort();
+        dicomPort ??= SpineProcess.FreeTcpPort();
         var configuration = new JsonObject
         {
             ["Name"] = "spine-test-pacs",
@@ -60,7 +62,7 @@ public sealed class OrthancPeer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var peer = new OrthancPeer(process, folder, httpPort, dicomPort, aeTitle);
+        var peer = new OrthancPeer(process, folder, httpPort, dicomPort.Value, aeTitle);
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -102,6 +104,19 @@ public sealed class OrthancPeer : IAsyncDisposable
         using var response = await Http.PostAsync(new Uri($"/modalities/{modality}/store", UriKind.Relative), request);
         var body = await response.Content.ReadAsStringAsync();
         return response.IsSuccessStatusCode ? JsonNode.Parse(body)! : throw new HttpRequestException($"Orthanc refused the store to {modality}: {(int)response.StatusCode} {body}");
+    }
+
+    /// <summary>The Part 10 file of every instance Orthanc holds.</summary>
+    public async Task<IReadOnlyList<byte[]>> InstanceFilesAsync()
+    {
+        var ids = JsonSerializer.Deserialize<List<string>>(await Http.GetStringAsync(new Uri("/instances", UriKind.Relative)))!;
+        var files = new List<byte[]>();
+        foreach (var id in ids)
+        {
+            files.Add(await Http.GetByteArrayAsync(new Uri($"/instances/{id}/file", UriKind.Relative)));
+        }
+
+        return files;
     }
 
     /// <summary>The SOP Instance UIDs Orthanc holds.</summary>

@@ -1,0 +1,118 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Spine.Contracts.V1;
+using Spine.Dicom;
+using Spine.Dicom.Network;
+using Spine.Platform.Storage;
+
+namespace Spine.Reporting;
+
+/// <summary>
+/// StudyReportPublished to the configured PACS: the findings as Secondary Capture objects in the patient's study,
+/// sent by C-STORE to every destination, each tried <see cref="ExportOptions.Attempts"/> times with doubling waits;
+/// what still fails is thrown, so the bus's retries and finally its error queue keep the message.
+/// </summary>
+public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOptions> options, ILogger<ExportConsumer> logger) : IConsumer<StudyReportPublished>
+{
+    public async Task Consume(ConsumeContext<StudyReportPublished> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var settings = options.Value;
+        if (settings.Destinations.Count == 0)
+        {
+            return;
+        }
+
+        var report = context.Message.Report;
+        var cancellationToken = context.CancellationToken;
+        var identity = ResultObjects.IdentityOf(await SourceHeaderAsync(report, cancellationToken), report.StudyInstanceUid);
+        var objects = new List<byte[]>();
+        foreach (var level in report.Levels)
+        {
+            foreach (var finding in level.Findings.Where(f => f.Explanation?.Overlay is not null))
+            {
+                objects.Add(ResultObjects.SecondaryCapture(report, identity, objects.Count, finding, level, await ReadAsync(finding.Explanation!.Overlay!, cancellationToken)));
+            }
+        }
+
+        foreach (var destination in settings.Destinations)
+        {
+            await SendWithRetriesAsync(destination, settings, report.StudyId, objects, cancellationToken);
+        }
+    }
+
+    private async Task SendWithRetriesAsync(ExportDestination destination, ExportOptions settings, Guid studyId, List<byte[]> objects, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromSeconds(settings.FirstRetryDelaySeconds);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await SendAsync(destination, settings.CallingAeTitle, objects, cancellationToken);
+                LogExported(logger, studyId, objects.Count, destination.Name, attempt);
+                return;
+            }
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or DicomNetworkException or DicomAssociationRejectedException or ExportRefusedException or TimeoutException)
+            {
+                LogAttemptFailed(logger, studyId, destination.Name, attempt, settings.Attempts, ex.Message);
+                if (attempt >= settings.Attempts)
+                {
+                    throw;
+                }
+
+                await Task.Delay(delay, cancellationToken);
+                delay *= 2;
+            }
+        }
+    }
+
+    private static async Task SendAsync(ExportDestination destination, string callingAeTitle, List<byte[]> objects, CancellationToken cancellationToken)
+    {
+        var contexts = DicomClient.ContextsFor([(SopClasses.SecondaryCaptureImageStorage, DicomTransferSyntax.ExplicitVRLittleEndian.Uid)]);
+        await using var client = await DicomClient.ConnectAsync(destination.Host, destination.Port, callingAeTitle, destination.AeTitle, contexts, cancellationToken: cancellationToken);
+        foreach (var part10 in objects)
+        {
+            var status = await client.StoreAsync(part10, cancellationToken);
+            if (status != DimseStatus.Success && (status & 0xF000) != 0xB000)
+            {
+                throw new ExportRefusedException($"{destination.Name} answered C-STORE with status 0x{status:X4}.");
+            }
+        }
+
+        await client.ReleaseAsync(cancellationToken);
+    }
+
+    /// <summary>The header of one instance of the analysed series, for the patient and study modules.</summary>
+    private async Task<DicomDataset> SourceHeaderAsync(StudyReport report, CancellationToken cancellationToken)
+    {
+        var manifestRef = await store.StatAsync(StudyKeys.Manifest(report.StudyId), cancellationToken)
+            ?? throw new InvalidDataException($"study {report.StudyId}: no manifest to take the patient and study modules from.");
+        StudyManifest manifest;
+        await using (var stream = await store.OpenReadAsync(manifestRef, cancellationToken))
+        {
+            manifest = await System.Text.Json.JsonSerializer.DeserializeAsync(stream, SpineContractsJsonContext.Default.StudyManifest, cancellationToken)
+                ?? throw new InvalidDataException($"study {report.StudyId}: empty manifest.");
+        }
+
+        var instance = manifest.Instances.FirstOrDefault(i => i.SeriesInstanceUid == report.SeriesInstanceUid) ?? manifest.Instances[0];
+        return DicomFile.Read(await ReadAsync(instance.Object, cancellationToken), options: new DicomReadOptions { StopBeforePixelData = true }).Dataset;
+    }
+
+    private async Task<byte[]> ReadAsync(ObjectRef reference, CancellationToken cancellationToken)
+    {
+        await using var stream = await store.OpenReadAsync(reference, cancellationToken);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy, cancellationToken);
+        return copy.ToArray();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId}: {Objects} result objects stored in {Destination} (attempt {Attempt})")]
+    private static partial void LogExported(ILogger logger, Guid studyId, int objects, string destination, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Study {StudyId}: export to {Destination} failed, attempt {Attempt} of {Attempts}: {Reason}")]
+    private static partial void LogAttemptFailed(ILogger logger, Guid studyId, string destination, int attempt, int attempts, string reason);
+}
+
+/// <summary>The destination refused an object (a failure status).</summary>
+public sealed class ExportRefusedException(string message) : Exception(message);
