@@ -32,7 +32,7 @@ public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOp
         {
             foreach (var finding in level.Findings.Where(f => f.Explanation?.Overlay is not null))
             {
-                objects.Add(ResultObjects.SecondaryCapture(report, identity, objects.Count, finding, level, await ReadAsync(finding.Explanation!.Overlay!, cancellationToken)));
+                objects.Add(ResultObjects.SecondaryCapture(report, identity, objects.Count, finding, level, await store.ReadAllBytesAsync(finding.Explanation!.Overlay!, cancellationToken)));
             }
         }
 
@@ -96,15 +96,7 @@ public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOp
         }
 
         var instance = manifest.Instances.FirstOrDefault(i => i.SeriesInstanceUid == report.SeriesInstanceUid) ?? manifest.Instances[0];
-        return DicomFile.Read(await ReadAsync(instance.Object, cancellationToken), options: new DicomReadOptions { StopBeforePixelData = true }).Dataset;
-    }
-
-    private async Task<byte[]> ReadAsync(ObjectRef reference, CancellationToken cancellationToken)
-    {
-        await using var stream = await store.OpenReadAsync(reference, cancellationToken);
-        using var copy = new MemoryStream();
-        await stream.CopyToAsync(copy, cancellationToken);
-        return copy.ToArray();
+        return DicomFile.Read(await store.ReadAllBytesAsync(instance.Object, cancellationToken), options: new DicomReadOptions { StopBeforePixelData = true }).Dataset;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId}: {Objects} result objects stored in {Destination} (attempt {Attempt})")]

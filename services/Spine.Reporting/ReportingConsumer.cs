@@ -49,7 +49,7 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
         var images = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var overlay in report.Levels.SelectMany(l => l.Findings).Select(f => f.Explanation?.Overlay).OfType<ObjectRef>())
         {
-            images[overlay.Key] = await ReadAsync(overlay, cancellationToken);
+            images[overlay.Key] = await store.ReadAllBytesAsync(overlay, cancellationToken);
         }
 
         var html = await PutAsync(StudyKeys.ReportHtml(message.StudyId),
@@ -97,13 +97,6 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
         return await store.PutAsync(key, stream, contentType, cancellationToken);
     }
 
-    private async Task<byte[]> ReadAsync(ObjectRef reference, CancellationToken cancellationToken)
-    {
-        await using var stream = await store.OpenReadAsync(reference, cancellationToken);
-        using var copy = new MemoryStream();
-        await stream.CopyToAsync(copy, cancellationToken);
-        return copy.ToArray();
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} already reported: the repeated message is dropped")]
     private static partial void LogAlreadyReported(ILogger logger, Guid studyId);

@@ -25,7 +25,7 @@ public sealed class DimseIngestionTests : IAsyncLifetime
 
     public async Task InitializeAsync() =>
         _platform = await EmbeddedPlatform.StartAsync(
-            [IngestionModule.Module, PreprocessingModule.Module, SegmentationModule.Module, ClassificationModule.Module, ExplanationModule.Module, ReportingModule.Module],
+            EmbeddedPlatform.AllServices,
             bus =>
             {
                 EmbeddedPlatform.Record<StudyReceived>(bus);

@@ -35,6 +35,13 @@ internal sealed class EmbeddedPlatform : IAsyncDisposable
         }
     }
 
+    /// <summary>The six pipeline services, as the embedded mode runs them.</summary>
+    public static IReadOnlyList<SpineServiceModule> AllServices { get; } =
+    [
+        Spine.Ingestion.IngestionModule.Module, Spine.Preprocessing.PreprocessingModule.Module, Spine.Segmentation.SegmentationModule.Module,
+        Spine.Classification.ClassificationModule.Module, Spine.Explanation.ExplanationModule.Module, Spine.Reporting.ReportingModule.Module,
+    ];
+
     public static async Task<EmbeddedPlatform> StartAsync(IReadOnlyList<SpineServiceModule> modules, Action<IBusRegistrationConfigurator> recorders, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var root = Directory.CreateTempSubdirectory("spine-services-").FullName;

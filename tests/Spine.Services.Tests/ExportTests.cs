@@ -21,7 +21,7 @@ public sealed class ExportTests : IAsyncLifetime
 
     public async Task InitializeAsync() =>
         _platform = await EmbeddedPlatform.StartAsync(
-            [IngestionModule.Module, PreprocessingModule.Module, SegmentationModule.Module, ClassificationModule.Module, ExplanationModule.Module, ReportingModule.Module],
+            EmbeddedPlatform.AllServices,
             EmbeddedPlatform.Record<StudyReportPublished>,
             new Dictionary<string, string?>
             {

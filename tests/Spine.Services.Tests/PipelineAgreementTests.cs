@@ -30,7 +30,7 @@ public sealed class PipelineAgreementTests(ITestOutputHelper output) : IAsyncLif
 
     public async Task InitializeAsync() =>
         _platform = await EmbeddedPlatform.StartAsync(
-            [IngestionModule.Module, PreprocessingModule.Module, SegmentationModule.Module, ClassificationModule.Module, ExplanationModule.Module, ReportingModule.Module],
+            EmbeddedPlatform.AllServices,
             EmbeddedPlatform.Record<StudyReportPublished>);
 
     [Fact]
