@@ -59,7 +59,10 @@ public sealed class StorageScpTests : IAsyncLifetime
     [Fact]
     public async Task Storescu_sends_the_decodable_corpus_files_and_each_is_stored_as_it_came_over_the_wire()
     {
-        var files = new[] { "pydicom/MR_small.dcm", "pydicom/MR_small_implicit.dcm", "pydicom/MR_small_RLE.dcm", "pydicom/MR_small_jpeg_ls_lossless.dcm", "pydicom/MR_small_jp2klossless.dcm", "dcm_qa_ts/5.dcm", "pydicom-data/emri_small_RLE.dcm" }
+        // Every file of the corpus's "must decode" groups (MANIFEST.md): eight transfer syntaxes, single and multi-frame.
+        var files = new[] { "", "_implicit", "_bigendian", "_expb", "_RLE", "_jpeg_ls_lossless", "_jp2klossless", "_padded" }.Select(s => $"pydicom/MR_small{s}.dcm")
+            .Concat(Enumerable.Range(1, 9).Select(i => $"dcm_qa_ts/{i}.dcm"))
+            .Concat(new[] { "", "_RLE", "_big_endian", "_jpeg_ls_lossless", "_jpeg_2k_lossless" }.Select(s => $"pydicom-data/emri_small{s}.dcm"))
             .Select(Corpus.File).ToList();
         foreach (var path in files)
         {
@@ -85,6 +88,7 @@ public sealed class StorageScpTests : IAsyncLifetime
         "1.2.840.10008.1.2.4.90" => "-xv",
         "1.2.840.10008.1.2.4.70" => "-xs",
         "1.2.840.10008.1.2" => "-xi",
+        "1.2.840.10008.1.2.2" => "-xb",
         _ => "-x=",
     };
 
