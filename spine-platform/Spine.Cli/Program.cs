@@ -11,5 +11,6 @@ var root = new RootCommand("Spine Platform: automated, interpretable reading of 
     EvaluateCommand.Create(),
     AnalyzeCommand.Create(),
     AnalyzeCommand.CreateDemo(),
+    HealthCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -31,6 +31,17 @@ public sealed class ImportApiTests : IDisposable
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await HealthEndpoint.WaitForAnswerAsync(http, "/health/ready", spine, TimeSpan.FromSeconds(60), HttpStatusCode.OK);
 
+        // The containers' HEALTHCHECK: `spine health URL` exits 0 on 200, 1 when nothing answers.
+        await using (var healthy = await SpineProcess.RunAsync(["health", $"http://127.0.0.1:{port}/health/live"], TimeSpan.FromSeconds(30)))
+        {
+            Assert.Equal(0, healthy.ExitCode);
+        }
+
+        await using (var unhealthy = await SpineProcess.RunAsync(["health", $"http://127.0.0.1:{SpineProcess.FreeTcpPort()}/health/live"], TimeSpan.FromSeconds(30)))
+        {
+            Assert.Equal(1, unhealthy.ExitCode);
+        }
+
         // A folder without a study: nothing started, and every file is listed with its reason.
         var (status, body) = await PostAsync(http, new { folder = "notes" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
