@@ -9,7 +9,7 @@ using Spine.Platform.Storage;
 namespace Spine.Ingestion;
 
 /// <summary>
-/// What every way in (folder, DIMSE, later STOW-RS) does with a study's instances: stores each once under the study,
+/// What every way in (folder, DIMSE, STOW-RS) does with a study's instances: stores each once under the study,
 /// and when the study is complete writes its manifest, registers it in the ledger and publishes StudyReceived.
 /// </summary>
 public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger, IPublishEndpoint publish, TimeProvider time, ILogger<StudyIntake> logger)
