@@ -48,6 +48,7 @@ public static partial class StowRs
         var stored = new List<(string SopClass, string SopInstance)>();
         var failed = new List<(string? SopClass, string? SopInstance, ushort Reason)>();
         var studies = new Dictionary<string, (Guid StudyId, List<StoredInstance> Instances)>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var part = 0;
         while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
         {
@@ -97,7 +98,7 @@ public static partial class StowRs
                 studies[studyUid] = study;
             }
 
-            if (study.Instances.All(i => i.SopInstanceUid != sopInstance))
+            if (seen.Add(sopInstance))
             {
                 study.Instances.Add(await intake.StoreInstanceAsync(study.StudyId, file, bytes, cancellationToken));
             }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Spine.Classification;
@@ -134,20 +133,8 @@ public sealed class DimseIngestionTests : IAsyncLifetime
         Assert.Contains(file.Dataset.GetString(DicomTags.SopInstanceUid)!, await orthanc.SopInstanceUidsAsync());
     }
 
-    private async Task<(int ExitCode, string Output)> StoreScuAsync(string callingAeTitle, IEnumerable<string> files)
-    {
-        var start = new ProcessStartInfo("storescu") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "-aet", callingAeTitle, "-aec", "SPINE", "127.0.0.1", _port.ToString(CultureInfo.InvariantCulture) }.Concat(files))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token);
-        return (process.ExitCode, await output + await errors);
-    }
+    private Task<(int ExitCode, string Output)> StoreScuAsync(string callingAeTitle, IEnumerable<string> files) =>
+        DcmtkTool.RunAsync("storescu", ["-aet", callingAeTitle, "-aec", "SPINE", "127.0.0.1", _port.ToString(CultureInfo.InvariantCulture), .. files]);
 
     public async Task DisposeAsync() => await _platform.DisposeAsync();
 }

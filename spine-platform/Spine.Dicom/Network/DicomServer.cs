@@ -160,7 +160,7 @@ public sealed class DicomServer : IAsyncDisposable
             await connection.WriteAsync(PduCodec.Encode(new AssociateAccept(header, results)), cancellationToken);
             var accepted = results.Where(r => r.Accepted).ToDictionary(r => r.Id, r => (request.Contexts.First(c => c.Id == r.Id).AbstractSyntax, r.TransferSyntax));
             association = new AssociationInfo(Guid.NewGuid(), request.Header.CallingAeTitle, request.Header.CalledAeTitle, remote, accepted);
-            var channel = new DimseChannel(new BufferedStream(connection, 64 * 1024), _settings.MaxPduLength, request.Header.MaxPduLength, accepted.Keys.ToHashSet());
+            var channel = new DimseChannel(connection, _settings.MaxPduLength, request.Header.MaxPduLength, accepted.Keys.ToHashSet());
             released = await ServeMessagesAsync(channel, connection, association, cancellationToken);
         }
         catch (DicomNetworkException ex)
@@ -176,6 +176,12 @@ public sealed class DicomServer : IAsyncDisposable
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
         {
             // The peer went away or the server is stopping: the association ends unreleased.
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A fault of this association (or of its handler) ends it alone, and is said, never lost in a background task.
+            _handler.Refused(association?.CallingAeTitle ?? string.Empty, remote, $"aborted after an internal error: {ex.GetType().Name}: {ex.Message}");
+            await TryWriteAsync(connection, PduCodec.Encode(new Abort(2, 0)));
         }
         finally
         {

@@ -17,10 +17,13 @@ public sealed record ConnectionClosed : UpperLayerEvent;
 /// <summary>
 /// DIMSE messages over an established association: PDVs reassembled into commands and data sets (checking that each
 /// fragment belongs to an accepted context and the message it continues), and messages fragmented into P-DATA-TF PDUs
-/// no longer than the peer's maximum, each written in one call so that no PDU waits on Nagle's algorithm.
+/// no longer than the peer's maximum, each written in one call so that no PDU waits on Nagle's algorithm. Reads go
+/// through a buffer, writes straight to the connection: a peer may send its next PDU before our answer, and a
+/// BufferedStream cannot write while it holds unread bytes of a stream that cannot seek.
 /// </summary>
-public sealed class DimseChannel(Stream stream, uint ourMaxPduLength, uint peerMaxPduLength, IReadOnlySet<byte> acceptedContexts)
+public sealed class DimseChannel(Stream connection, uint ourMaxPduLength, uint peerMaxPduLength, IReadOnlySet<byte> acceptedContexts)
 {
+    private readonly BufferedStream _input = new(connection, 64 * 1024);
     private const int UnlimitedFragment = 1 << 20;
     private readonly Queue<Pdv> _pending = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -119,7 +122,7 @@ public sealed class DimseChannel(Stream stream, uint ourMaxPduLength, uint peerM
                 await WriteFragmentsAsync(contextId, isCommand: false, body, fragment, cancellationToken);
             }
 
-            await stream.FlushAsync(cancellationToken);
+            await connection.FlushAsync(cancellationToken);
         }
         finally
         {
@@ -133,8 +136,8 @@ public sealed class DimseChannel(Stream stream, uint ourMaxPduLength, uint peerM
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            await stream.WriteAsync(pdu, cancellationToken);
-            await stream.FlushAsync(cancellationToken);
+            await connection.WriteAsync(pdu, cancellationToken);
+            await connection.FlushAsync(cancellationToken);
         }
         finally
         {
@@ -149,7 +152,7 @@ public sealed class DimseChannel(Stream stream, uint ourMaxPduLength, uint peerM
         {
             var length = Math.Min(fragment, content.Length - offset);
             var last = offset + length == content.Length;
-            await stream.WriteAsync(PduCodec.EncodeData(contextId, isCommand, last, content.Span.Slice(offset, length)), cancellationToken);
+            await connection.WriteAsync(PduCodec.EncodeData(contextId, isCommand, last, content.Span.Slice(offset, length)), cancellationToken);
             offset += length;
         }
         while (offset < content.Length);
@@ -162,7 +165,7 @@ public sealed class DimseChannel(Stream stream, uint ourMaxPduLength, uint peerM
         try
         {
             // The peer may send PDUs up to the length we announced; the 6-byte PDU header is not part of it.
-            return await PduCodec.ReadAsync(stream, ourMaxPduLength == 0 ? uint.MaxValue : ourMaxPduLength, idle.Token);
+            return await PduCodec.ReadAsync(_input, ourMaxPduLength == 0 ? uint.MaxValue : ourMaxPduLength, idle.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

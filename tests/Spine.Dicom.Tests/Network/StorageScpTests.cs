@@ -95,7 +95,7 @@ public sealed class StorageScpTests : IAsyncLifetime
     private async Task<byte[]> BitPreservingReceiveAsync(string path, string proposal)
     {
         var received = Directory.CreateDirectory(Path.Combine(_folder, Guid.NewGuid().ToString("n"))).FullName;
-        var port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var port = SpineProcess.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var storescp = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("storescp", ["-B", "+xa", "-aet", "STORESCP", "-od", received, port]) { UseShellExecute = false })!;
         try
         {
@@ -134,7 +134,7 @@ public sealed class StorageScpTests : IAsyncLifetime
     public async Task The_client_stores_into_dcmtk_storescp_and_the_file_arrives_whole()
     {
         var received = Directory.CreateDirectory(Path.Combine(_folder, "received")).FullName;
-        var port = FreePort();
+        var port = SpineProcess.FreeTcpPort();
         using var storescp = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("storescp", ["-aet", "STORESCP", "-od", received, port.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
         try
         {
@@ -271,6 +271,26 @@ public sealed class StorageScpTests : IAsyncLifetime
         await client.ReleaseAsync();
     }
 
+    [Fact]
+    public async Task A_peer_that_sends_its_release_with_its_last_request_gets_both_answers()
+    {
+        using var tcp = new TcpClient { NoDelay = true };
+        await tcp.ConnectAsync(IPAddress.Loopback, _server.LocalEndpoint.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(PduCodec.Encode(new AssociateRequest(new AssociationHeader("SPINE", "MODALITY", 16384, DicomUid.ImplementationClassUid, "PIPELINED"), DicomClient.ContextsFor([]))));
+        var accept = PduCodec.ParseAssociateAccept((await PduCodec.ReadAsync(stream, 1 << 20, CancellationToken.None))!.Value.Body);
+        var echo = new DimseCommand { CommandField = DimseCommand.CEchoRequest, AffectedSopClassUid = DimseCommand.VerificationSopClass, MessageId = 7 };
+
+        // Both in one write: the server reads the release into its buffer before it answers the echo.
+        byte[] pipelined = [.. PduCodec.EncodeData(accept.Contexts.Single(c => c.Accepted).Id, isCommand: true, isLast: true, echo.Encode()), .. PduCodec.ReleaseRequest()];
+        await stream.WriteAsync(pipelined);
+
+        var response = await PduCodec.ReadAsync(stream, 1 << 20, new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+        Assert.Equal(PduType.Data, response?.Type);
+        Assert.Equal(DimseStatus.Success, DimseCommand.Parse(PduCodec.ParseData(response!.Value.Body).Single().Data.Span).Status);
+        Assert.Equal(PduType.ReleaseResponse, (await PduCodec.ReadAsync(stream, 1 << 20, new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token))?.Type);
+    }
+
     /// <summary>Writes the bytes, then reads what the server answers before it closes: the PDU type, or null for a plain close.</summary>
     private async Task<PduType?> SendRawAsync(byte[] bytes)
     {
@@ -312,13 +332,6 @@ public sealed class StorageScpTests : IAsyncLifetime
         }
 
         return files;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<DicomClient> ConnectWhenListeningAsync(int port, IReadOnlyList<ProposedContext> contexts)
