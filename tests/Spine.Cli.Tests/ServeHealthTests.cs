@@ -102,7 +102,8 @@ public sealed class ServeAnalysisServicesTests
         await using var spine = await RunSegmentationAsync(_ => ("Spine__Models__ExecutionProvider", "Cuda"));
 
         Assert.NotEqual(0, spine.ExitCode);
-        Assert.Contains("CPU ONNX Runtime only", spine.StandardError, StringComparison.Ordinal);
+        Assert.Contains("it is the CPU flavour", spine.StandardError, StringComparison.Ordinal);
+        Assert.Contains("VARIANT=gpu", spine.StandardError, StringComparison.Ordinal);
         Assert.Contains("Spine:Models:ExecutionProvider", spine.StandardError, StringComparison.Ordinal);
     }
 

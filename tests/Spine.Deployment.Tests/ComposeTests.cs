@@ -1,10 +1,4 @@
 using System.Text.RegularExpressions;
-using Spine.Classification;
-using Spine.Explanation;
-using Spine.Ingestion;
-using Spine.Preprocessing;
-using Spine.Reporting;
-using Spine.Segmentation;
 using Spine.Testing;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -14,9 +8,6 @@ namespace Spine.Deployment.Tests;
 /// <summary>docker-compose.yml and the Dockerfile, checked without a Docker engine (none runs on the build machine).</summary>
 public sealed partial class ComposeTests
 {
-    private static readonly string[] ServiceNames =
-        [IngestionModule.Module.Name, PreprocessingModule.Module.Name, SegmentationModule.Module.Name, ClassificationModule.Module.Name, ExplanationModule.Module.Name, ReportingModule.Module.Name];
-
     private static Dictionary<object, object> Compose()
     {
         using var reader = new StreamReader(Path.Combine(RepositoryLayout.Root, "docker-compose.yml"));
@@ -25,7 +16,7 @@ public sealed partial class ComposeTests
 
     private static Dictionary<object, object> Services => (Dictionary<object, object>)Compose()["services"];
 
-    private static IEnumerable<(string Name, Dictionary<object, object> Environment)> SpineServices() =>
+    private static IEnumerable<(string Name, Dictionary<object, object> Environment)> ComposedServices() =>
         Services.Select(s => (Name: (string)s.Key, Service: (Dictionary<object, object>)s.Value))
             .Where(s => s.Service.TryGetValue("environment", out var e) && ((Dictionary<object, object>)e).ContainsKey("SPINE_SERVICES"))
             .Select(s => (s.Name, (Dictionary<object, object>)s.Service["environment"]));
@@ -33,8 +24,8 @@ public sealed partial class ComposeTests
     [Fact]
     public void Compose_runs_each_of_the_six_services_with_the_broker_storage_database_and_trace_ui()
     {
-        var hosted = SpineServices().Select(s => (string)s.Environment["SPINE_SERVICES"]).Distinct().Order(StringComparer.Ordinal);
-        Assert.Equal(ServiceNames.Order(StringComparer.Ordinal), hosted);
+        var hosted = ComposedServices().Select(s => (string)s.Environment["SPINE_SERVICES"]).Distinct().Order(StringComparer.Ordinal);
+        Assert.Equal(SpineServices.Names.Order(StringComparer.Ordinal), hosted);
         foreach (var infrastructure in new[] { "rabbitmq", "minio", "minio-init", "postgres", "otel-collector", "jaeger" })
         {
             Assert.True(Services.ContainsKey(infrastructure), $"{infrastructure} is missing");
@@ -44,7 +35,7 @@ public sealed partial class ComposeTests
     [Fact]
     public void Every_spine_setting_in_compose_binds_to_an_option_of_the_service()
     {
-        var problems = SpineServices()
+        var problems = ComposedServices()
             .SelectMany(s => s.Environment.Keys.Cast<string>().Where(k => k.StartsWith("Spine__", StringComparison.Ordinal)).Select(k => OptionsBinding.Problem(k) is { } p ? $"{s.Name}: {p}" : null))
             .OfType<string>().ToList();
 
@@ -93,6 +84,28 @@ public sealed partial class ComposeTests
             Assert.Matches(@"(?m)^USER \$APP_UID", text);
             Assert.Matches(@"(?m)^HEALTHCHECK .*health.*/health/live", text);
         }
+    }
+
+    [Fact]
+    public void The_gpu_variant_is_a_build_argument_that_puts_onnx_runtime_cuda_on_a_cuda_13_base_and_compose_runs_segmentation_on_it()
+    {
+        var dockerfile = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "deploy", "docker", "Dockerfile"));
+        var analysis = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "spine-platform", "Spine.Analysis", "Spine.Analysis.csproj"));
+
+        Assert.Matches(@"(?m)^ARG VARIANT=cpu$", dockerfile);
+        Assert.Matches(@"(?m)^FROM runtime-\$\{VARIANT\} AS final$", dockerfile);
+        Assert.Matches(@"(?m)^FROM mcr\.microsoft\.com/dotnet/aspnet:10\.0 AS runtime-cpu$", dockerfile);
+        Assert.Matches(@"(?m)^FROM nvidia/cuda:13\.[\d.]+-cudnn-runtime-\S+ AS runtime-gpu$", dockerfile);
+        Assert.Contains("-p:OnnxRuntimeFlavor=$VARIANT", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("Include=\"Microsoft.ML.OnnxRuntime.Gpu.Linux\" Condition=\"'$(OnnxRuntimeFlavor)' == 'Gpu'\"", analysis, StringComparison.Ordinal);
+
+        var gpuServices = Services.Where(s => ((Dictionary<object, object>)s.Value).TryGetValue("build", out var build)
+            && ((Dictionary<object, object>)build).TryGetValue("args", out var args) && (string)((Dictionary<object, object>)args)["VARIANT"] == "gpu").ToList();
+        var segmentation = (Dictionary<object, object>)Assert.Single(gpuServices).Value;
+        Assert.Equal("Cuda", ((Dictionary<object, object>)segmentation["environment"])["Spine__Models__ExecutionProvider"]);
+        Assert.Contains("deploy", segmentation.Keys);
+        var cpuFallback = (Dictionary<object, object>)Services["segmentation-cpu"];
+        Assert.Equal("Cpu", ((Dictionary<object, object>)cpuFallback["environment"])["Spine__Models__ExecutionProvider"]);
     }
 
     [GeneratedRegex(@"dotnet publish (\S+\.csproj)")]

@@ -9,7 +9,7 @@ public sealed class SegmenterSession : IDisposable
     private readonly InferenceSession _session;
     private readonly ModelManifest _manifest;
 
-    public SegmenterSession(ModelFolder model, int threads = 2)
+    public SegmenterSession(ModelFolder model, int threads = 2, OnnxDevice device = OnnxDevice.Cpu, int cudaDeviceId = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (model.Manifest.Task != ModelTasks.Segmentation || model.Manifest.Input is null || model.Manifest.Output is null)
@@ -18,10 +18,13 @@ public sealed class SegmenterSession : IDisposable
         }
 
         (_manifest, Model) = (model.Manifest, model);
-        _session = OnnxSessions.Create(model, threads);
+        _session = OnnxSessions.Create(model, threads, device, cudaDeviceId);
+        Device = device;
     }
 
     public ModelFolder Model { get; }
+
+    public OnnxDevice Device { get; }
 
     public InferenceClock Clock { get; } = new();
 

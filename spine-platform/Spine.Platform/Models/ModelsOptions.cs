@@ -17,6 +17,9 @@ public sealed class ModelsOptions
     /// <summary><c>Cpu</c>, or <c>Cuda</c> for the GPU build of the segmentation service.</summary>
     public string ExecutionProvider { get; set; } = "Cpu";
 
+    /// <summary>The GPU the segmenter runs on with <c>Cuda</c> (0 in a pod given one GPU).</summary>
+    public int CudaDeviceId { get; set; }
+
     /// <summary>Intra-op threads of each ONNX Runtime session on the CPU.</summary>
     public int Threads { get; set; } = 2;
 
@@ -40,6 +43,11 @@ internal sealed class ModelsOptionsValidator : IValidateOptions<ModelsOptions>
         if (options.ExecutionProvider is not ("Cpu" or "Cuda"))
         {
             failures.Add("ExecutionProvider", $"'{options.ExecutionProvider}' is neither Cpu nor Cuda.");
+        }
+
+        if (options.CudaDeviceId < 0)
+        {
+            failures.Add("CudaDeviceId", "must not be negative.");
         }
 
         if (options.Threads < 1)
