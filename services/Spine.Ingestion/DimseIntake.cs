@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,11 +22,23 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
     public bool AcceptsAbstractSyntax(string sopClassUid) =>
         sopClassUid.StartsWith("1.2.840.10008.5.1.4.1.1.", StringComparison.Ordinal);
 
-    public async Task<ushort> StoreAsync(AssociationInfo association, DimseCommand request, string transferSyntaxUid, byte[] dataSet, CancellationToken cancellationToken)
+    public async Task<ushort> StoreAsync(AssociationInfo association, DimseCommand request, string transferSyntaxUid, ReadOnlyMemory<byte> dataSet, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(association);
         ArgumentNullException.ThrowIfNull(request);
-        var part10 = Part10(request, transferSyntaxUid, association.CallingAeTitle, dataSet);
+        var (buffer, length) = Part10(request, transferSyntaxUid, association.CallingAeTitle, dataSet.Span);
+        try
+        {
+            return await StoreAsync(association, request, buffer.AsMemory(0, length), cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task<ushort> StoreAsync(AssociationInfo association, DimseCommand request, ReadOnlyMemory<byte> part10, CancellationToken cancellationToken)
+    {
         DicomFile file;
         try
         {
@@ -139,14 +152,17 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
         }
     }
 
-    /// <summary>A Part 10 file around the data set exactly as received: file meta information, then the received bytes.</summary>
-    private static byte[] Part10(DimseCommand request, string transferSyntaxUid, string sourceAeTitle, byte[] dataSet)
+    /// <summary>
+    /// A Part 10 file around the data set exactly as received (file meta information, then the received bytes), in an
+    /// array rented from the shared pool that the caller returns once the instance is stored.
+    /// </summary>
+    private static (byte[] Buffer, int Length) Part10(DimseCommand request, string transferSyntaxUid, string sourceAeTitle, ReadOnlySpan<byte> dataSet)
     {
         var meta = DicomWriter.FileMetaInformation(request.AffectedSopClassUid ?? string.Empty, request.AffectedSopInstanceUid ?? string.Empty, transferSyntaxUid, sourceAeTitle);
-        var file = new byte[meta.Length + dataSet.Length];
-        meta.CopyTo(file, 0);
-        dataSet.CopyTo(file, meta.Length);
-        return file;
+        var buffer = ArrayPool<byte>.Shared.Rent(meta.Length + dataSet.Length);
+        meta.CopyTo(buffer, 0);
+        dataSet.CopyTo(buffer.AsSpan(meta.Length));
+        return (buffer, meta.Length + dataSet.Length);
     }
 
     private sealed class OpenStudy(Guid studyId, string studyInstanceUid)

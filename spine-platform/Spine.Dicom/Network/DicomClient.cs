@@ -167,6 +167,7 @@ public sealed class DicomClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _channel.Dispose();
         await _network.DisposeAsync();
         _tcp.Dispose();
     }

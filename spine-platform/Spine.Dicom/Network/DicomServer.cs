@@ -42,7 +42,8 @@ public interface IStorageHandler
     bool AcceptsAbstractSyntax(string sopClassUid);
 
     /// <summary>One received instance: the data set exactly as sent, in <paramref name="transferSyntaxUid"/>. Returns the DIMSE status.</summary>
-    Task<ushort> StoreAsync(AssociationInfo association, DimseCommand request, string transferSyntaxUid, byte[] dataSet, CancellationToken cancellationToken);
+    /// <param name="dataSet">The data set as received; valid only until the returned task completes (the buffer is reused).</param>
+    Task<ushort> StoreAsync(AssociationInfo association, DimseCommand request, string transferSyntaxUid, ReadOnlyMemory<byte> dataSet, CancellationToken cancellationToken);
 
     /// <summary>The association ended: released (true) or aborted, timed out, cut (false).</summary>
     Task AssociationEndedAsync(AssociationInfo association, bool released);
@@ -160,7 +161,7 @@ public sealed class DicomServer : IAsyncDisposable
             await connection.WriteAsync(PduCodec.Encode(new AssociateAccept(header, results)), cancellationToken);
             var accepted = results.Where(r => r.Accepted).ToDictionary(r => r.Id, r => (request.Contexts.First(c => c.Id == r.Id).AbstractSyntax, r.TransferSyntax));
             association = new AssociationInfo(Guid.NewGuid(), request.Header.CallingAeTitle, request.Header.CalledAeTitle, remote, accepted);
-            var channel = new DimseChannel(connection, _settings.MaxPduLength, request.Header.MaxPduLength, accepted.Keys.ToHashSet());
+            using var channel = new DimseChannel(connection, _settings.MaxPduLength, request.Header.MaxPduLength, accepted.Keys.ToHashSet());
             released = await ServeMessagesAsync(channel, connection, association, cancellationToken);
         }
         catch (DicomNetworkException ex)

@@ -1,10 +1,15 @@
+using System.Buffers;
+
 namespace Spine.Dicom.Network;
 
 /// <summary>What arrives on an established association.</summary>
 public abstract record UpperLayerEvent;
 
-/// <summary>A whole DIMSE message: its command and, when it has one, its data set as sent (in the context's transfer syntax).</summary>
-public sealed record MessageReceived(byte ContextId, DimseCommand Command, byte[]? DataSet) : UpperLayerEvent;
+/// <summary>
+/// A whole DIMSE message: its command and, when it has one, its data set as sent (in the context's transfer syntax).
+/// The data set lies in the channel's reusable buffer: it is valid until the channel's next receive.
+/// </summary>
+public sealed record MessageReceived(byte ContextId, DimseCommand Command, ReadOnlyMemory<byte>? DataSet) : UpperLayerEvent;
 
 public sealed record ReleaseRequested : UpperLayerEvent;
 
@@ -19,46 +24,63 @@ public sealed record ConnectionClosed : UpperLayerEvent;
 /// fragment belongs to an accepted context and the message it continues), and messages fragmented into P-DATA-TF PDUs
 /// no longer than the peer's maximum, each written in one call so that no PDU waits on Nagle's algorithm. Reads go
 /// through a buffer, writes straight to the connection: a peer may send its next PDU before our answer, and a
-/// BufferedStream cannot write while it holds unread bytes of a stream that cannot seek.
+/// BufferedStream cannot write while it holds unread bytes of a stream that cannot seek. PDU bodies and the data set
+/// being assembled live in arrays rented from the shared pool (returned on dispose), so a stream of large instances
+/// does not allocate a large-object-heap array per PDU and per instance.
 /// </summary>
-public sealed class DimseChannel(Stream connection, uint ourMaxPduLength, uint peerMaxPduLength, IReadOnlySet<byte> acceptedContexts)
+public sealed class DimseChannel(Stream connection, uint ourMaxPduLength, uint peerMaxPduLength, IReadOnlySet<byte> acceptedContexts) : IDisposable
 {
     private readonly BufferedStream _input = new(connection, 64 * 1024);
     private const int UnlimitedFragment = 1 << 20;
     private readonly Queue<Pdv> _pending = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
+    // The PDU whose PDVs are in _pending (they point into it), and the data set of the message being assembled.
+    private byte[]? _pdu;
+    private byte[] _dataSet = [];
+    private int _dataSetLength;
+
     /// <summary>The next event; an idle association is a <see cref="TimeoutException"/>.</summary>
     public async Task<UpperLayerEvent> ReceiveAsync(TimeSpan idleTimeout, CancellationToken cancellationToken)
     {
         using var command = new MemoryStream();
-        using var data = new MemoryStream();
+        _dataSetLength = 0;
         DimseCommand? header = null;
         byte? context = null;
         while (true)
         {
             if (_pending.Count == 0)
             {
-                var next = await ReadWithinAsync(idleTimeout, cancellationToken);
-                switch (next)
+                ReturnPdu();
+                if (await ReadWithinAsync(idleTimeout, cancellationToken) is not { } next)
                 {
-                    case null:
-                        return new ConnectionClosed();
-                    case ({ } type, _) when type == PduType.ReleaseRequest:
-                        return new ReleaseRequested();
-                    case ({ } type, _) when type == PduType.ReleaseResponse:
-                        return new ReleaseConfirmed();
-                    case ({ } type, var body) when type == PduType.Abort:
-                        return new AbortReceived(PduCodec.ParseAbort(body));
-                    case ({ } type, var body) when type == PduType.Data:
-                        foreach (var pdv in PduCodec.ParseData(body))
-                        {
-                            _pending.Enqueue(pdv);
-                        }
+                    return new ConnectionClosed();
+                }
 
-                        continue;
-                    case ({ } type, _):
-                        throw new DicomNetworkException($"unexpected {type} PDU on an established association.", abortReason: 2);
+                if (next.Type == PduType.Data)
+                {
+                    _pdu = next.Buffer;
+                    foreach (var pdv in PduCodec.ParseData(next.Body))
+                    {
+                        _pending.Enqueue(pdv);
+                    }
+
+                    continue;
+                }
+
+                try
+                {
+                    return next.Type switch
+                    {
+                        PduType.ReleaseRequest => new ReleaseRequested(),
+                        PduType.ReleaseResponse => new ReleaseConfirmed(),
+                        PduType.Abort => new AbortReceived(PduCodec.ParseAbort(next.Body.Span)),
+                        _ => throw new DicomNetworkException($"unexpected {next.Type} PDU on an established association.", abortReason: 2),
+                    };
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(next.Buffer);
                 }
             }
 
@@ -100,10 +122,10 @@ public sealed class DimseChannel(Stream connection, uint ourMaxPduLength, uint p
                     throw new DicomNetworkException("data set fragment before its command.", abortReason: 6);
                 }
 
-                data.Write(fragment.Data.Span);
+                AppendToDataSet(fragment.Data.Span);
                 if (fragment.IsLast)
                 {
-                    return new MessageReceived(fragment.ContextId, header, data.ToArray());
+                    return new MessageReceived(fragment.ContextId, header, _dataSet.AsMemory(0, _dataSetLength));
                 }
             }
         }
@@ -158,14 +180,60 @@ public sealed class DimseChannel(Stream connection, uint ourMaxPduLength, uint p
         while (offset < content.Length);
     }
 
-    private async Task<(PduType Type, byte[] Body)?> ReadWithinAsync(TimeSpan within, CancellationToken cancellationToken)
+    public void Dispose()
+    {
+        _pending.Clear();
+        ReturnPdu();
+        if (_dataSet.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_dataSet);
+            _dataSet = [];
+        }
+
+        _writeLock.Dispose();
+    }
+
+    private void ReturnPdu()
+    {
+        if (_pdu is { } pdu)
+        {
+            _pdu = null;
+            ArrayPool<byte>.Shared.Return(pdu);
+        }
+    }
+
+    private void AppendToDataSet(ReadOnlySpan<byte> fragment)
+    {
+        var needed = (long)_dataSetLength + fragment.Length;
+        if (needed > Array.MaxLength)
+        {
+            throw new DicomNetworkException($"data set longer than {Array.MaxLength} bytes.", abortReason: 6);
+        }
+
+        if (needed > _dataSet.Length)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Array.MaxLength, Math.Max(needed, Math.Max(64 * 1024, 2L * _dataSet.Length))));
+            _dataSet.AsSpan(0, _dataSetLength).CopyTo(larger);
+            if (_dataSet.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_dataSet);
+            }
+
+            _dataSet = larger;
+        }
+
+        fragment.CopyTo(_dataSet.AsSpan(_dataSetLength));
+        _dataSetLength += fragment.Length;
+    }
+
+    private async Task<PooledPdu?> ReadWithinAsync(TimeSpan within, CancellationToken cancellationToken)
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         idle.CancelAfter(within);
         try
         {
             // The peer may send PDUs up to the length we announced; the 6-byte PDU header is not part of it.
-            return await PduCodec.ReadAsync(_input, ourMaxPduLength == 0 ? uint.MaxValue : ourMaxPduLength, idle.Token);
+            return await PduCodec.ReadPooledAsync(_input, ourMaxPduLength == 0 ? uint.MaxValue : ourMaxPduLength, idle.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -19,6 +19,42 @@ public static class PduCodec
     /// <param name="maxBodyLength">Longest body accepted; a longer announced length is a protocol violation (read nothing more).</param>
     public static async Task<(PduType Type, byte[] Body)?> ReadAsync(Stream stream, uint maxBodyLength, CancellationToken cancellationToken)
     {
+        if (await ReadHeaderAsync(stream, maxBodyLength, cancellationToken) is not var (type, length))
+        {
+            return null;
+        }
+
+        var body = new byte[length];
+        await ReadBodyAsync(stream, type, body, (int)length, cancellationToken);
+        return (type, body);
+    }
+
+    /// <summary>
+    /// Reads one PDU into an array rented from <see cref="ArrayPool{T}.Shared"/>, which the caller returns: large data
+    /// sets arrive as many PDUs, and a new array for each is garbage the size of the study.
+    /// </summary>
+    public static async Task<PooledPdu?> ReadPooledAsync(Stream stream, uint maxBodyLength, CancellationToken cancellationToken)
+    {
+        if (await ReadHeaderAsync(stream, maxBodyLength, cancellationToken) is not var (type, length))
+        {
+            return null;
+        }
+
+        var body = ArrayPool<byte>.Shared.Rent((int)length);
+        try
+        {
+            await ReadBodyAsync(stream, type, body, (int)length, cancellationToken);
+            return new PooledPdu(type, body, (int)length);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(body);
+            throw;
+        }
+    }
+
+    private static async Task<(PduType Type, uint Length)?> ReadHeaderAsync(Stream stream, uint maxBodyLength, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(stream);
         var header = new byte[6];
         var read = await stream.ReadAtLeastAsync(header, 6, throwOnEndOfStream: false, cancellationToken);
@@ -39,19 +75,21 @@ public static class PduCodec
         }
 
         var length = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(2));
-        if (length > maxBodyLength)
+        if (length > maxBodyLength || length > Array.MaxLength)
         {
-            throw new DicomNetworkException($"{(PduType)type} PDU of {length} bytes exceeds the limit of {maxBodyLength}.", abortReason: 6);
+            throw new DicomNetworkException($"{(PduType)type} PDU of {length} bytes exceeds the limit of {Math.Min(maxBodyLength, (uint)Array.MaxLength)}.", abortReason: 6);
         }
 
-        var body = new byte[length];
-        read = await stream.ReadAtLeastAsync(body, body.Length, throwOnEndOfStream: false, cancellationToken);
-        if (read < body.Length)
-        {
-            throw new DicomNetworkException($"the connection closed inside a {(PduType)type} PDU ({read} of {length} bytes).");
-        }
+        return ((PduType)type, length);
+    }
 
-        return ((PduType)type, body);
+    private static async Task ReadBodyAsync(Stream stream, PduType type, byte[] body, int length, CancellationToken cancellationToken)
+    {
+        var read = await stream.ReadAtLeastAsync(body.AsMemory(0, length), length, throwOnEndOfStream: false, cancellationToken);
+        if (read < length)
+        {
+            throw new DicomNetworkException($"the connection closed inside a {type} PDU ({read} of {length} bytes).");
+        }
     }
 
     public static AssociateRequest ParseAssociateRequest(ReadOnlySpan<byte> body)

@@ -66,3 +66,9 @@ public sealed class DicomNetworkException(string message, byte abortReason = 0) 
 {
     public byte AbortReason { get; } = abortReason;
 }
+
+/// <summary>A PDU whose body is the first <paramref name="Length"/> bytes of an array rented from the shared pool.</summary>
+public readonly record struct PooledPdu(PduType Type, byte[] Buffer, int Length)
+{
+    public ReadOnlyMemory<byte> Body => Buffer.AsMemory(0, Length);
+}

@@ -10,9 +10,15 @@ namespace Spine.Dicom.Network;
 /// </summary>
 public sealed class QuickAckStream(Socket socket, Stream inner) : Stream
 {
-    // Linux's TCP_QUICKACK option number (netinet/tcp.h).
-    private const SocketOptionName TcpQuickAck = (SocketOptionName)12;
+    // Linux's IPPROTO_TCP and TCP_QUICKACK (netinet/tcp.h). Set raw: .NET's SetSocketOption maps only the options it
+    // knows and refuses others on Linux, which silently disabled this until it was traced with strace.
+    private const int IpProtocolTcp = 6;
+    private const int TcpQuickAck = 12;
+    private static readonly byte[] On = BitConverter.GetBytes(1);
     private bool _supported = OperatingSystem.IsLinux();
+
+    /// <summary>Whether the option is being set: true on Linux unless the kernel refused it.</summary>
+    public bool QuickAckActive => _supported;
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -58,7 +64,7 @@ public sealed class QuickAckStream(Socket socket, Stream inner) : Stream
 
         try
         {
-            socket.SetSocketOption(SocketOptionLevel.Tcp, TcpQuickAck, 1);
+            socket.SetRawSocketOption(IpProtocolTcp, TcpQuickAck, On);
         }
         catch (SocketException)
         {

@@ -13,9 +13,9 @@ internal sealed class RecordingStorageHandler : IStorageHandler
 
     public bool AcceptsAbstractSyntax(string sopClassUid) => sopClassUid.StartsWith("1.2.840.10008.5.1.4.1.1.", StringComparison.Ordinal);
 
-    public Task<ushort> StoreAsync(AssociationInfo association, DimseCommand request, string transferSyntaxUid, byte[] dataSet, CancellationToken cancellationToken)
+    public Task<ushort> StoreAsync(AssociationInfo association, DimseCommand request, string transferSyntaxUid, ReadOnlyMemory<byte> dataSet, CancellationToken cancellationToken)
     {
-        Stored.Enqueue((request.AffectedSopInstanceUid!, transferSyntaxUid, dataSet));
+        Stored.Enqueue((request.AffectedSopInstanceUid!, transferSyntaxUid, dataSet.ToArray()));
         return Task.FromResult(DimseStatus.Success);
     }
 
