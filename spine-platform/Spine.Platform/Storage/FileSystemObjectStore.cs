@@ -35,17 +35,28 @@ public sealed class FileSystemObjectStore : IObjectStore
         {
             long length;
             string sha256;
+            ObjectRef reference;
             await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
             {
                 (length, sha256) = await ContentHashing.CopyAsync(content, file, cancellationToken);
                 await file.FlushAsync(cancellationToken);
-                file.Flush(flushToDisk: true);
+                reference = new ObjectRef { Bucket = Bucket, Key = key, ContentType = contentType, Length = length, Sha256 = sha256 };
+
+                // The data reaches the disk while the metadata is written beside it: the fsync waits on the device,
+                // and a caller answering a sender (a C-STORE response) waits for the sum of both otherwise.
+                var durable = Task.Run(() => file.Flush(flushToDisk: true), CancellationToken.None);
+                try
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(dataPath)!);
+                    Directory.CreateDirectory(Path.GetDirectoryName(metaPath)!);
+                    await WriteMetaAsync(metaPath, reference, cancellationToken);
+                }
+                finally
+                {
+                    await durable;
+                }
             }
 
-            var reference = new ObjectRef { Bucket = Bucket, Key = key, ContentType = contentType, Length = length, Sha256 = sha256 };
-            Directory.CreateDirectory(Path.GetDirectoryName(dataPath)!);
-            Directory.CreateDirectory(Path.GetDirectoryName(metaPath)!);
-            await WriteMetaAsync(metaPath, reference, cancellationToken);
             File.Move(temporary, dataPath, overwrite: true);
             return reference;
         }
