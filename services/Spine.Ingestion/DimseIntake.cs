@@ -59,12 +59,14 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
         }
 
         OpenStudy study;
+        var opened = false;
         lock (_lock)
         {
             if (!_open.TryGetValue(studyUid, out study!))
             {
                 study = new OpenStudy(intake.NewStudyId(), studyUid);
                 _open[studyUid] = study;
+                opened = true;
             }
 
             study.LastInstanceAt = time.GetTimestamp();
@@ -77,6 +79,11 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
 
         try
         {
+            if (opened)
+            {
+                await intake.BeginAsync(study.StudyId, studyUid, "dimse", cancellationToken);
+            }
+
             var stored = await intake.StoreInstanceAsync(study.StudyId, file, part10, cancellationToken);
             lock (_lock)
             {
@@ -85,8 +92,10 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
 
             return DimseStatus.Success;
         }
-        catch (Exception ex) when (ex is IOException or Platform.Storage.ObjectStoreException or HttpRequestException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Storage or ledger out of reach: the sender is told to retry (and its association goes on) rather than
+            // having the association aborted.
             lock (_lock)
             {
                 study.Received.Remove(request.AffectedSopInstanceUid!);
@@ -144,11 +153,47 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
         return taken;
     }
 
+    /// <summary>
+    /// Reopens the studies a previous run was receiving when it stopped (begun in the ledger, never completed): their
+    /// stored instances are read back and each study waits a quiet period again, so a sender that resends after the
+    /// restart joins the same study (duplicates stored once) and the study is then reported once. Called before the
+    /// SCP listens. Ingestion runs one replica: a second one would take over studies the first is receiving.
+    /// </summary>
+    public async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        foreach (var record in await intake.ListUnfinishedAsync(cancellationToken))
+        {
+            var instances = await intake.ReadStoredInstancesAsync(record.StudyId, cancellationToken);
+            if (instances.Count == 0)
+            {
+                await intake.AbandonAsync(record.StudyId, record.StudyInstanceUid, "no-instances", "ingestion stopped before any instance of the study was stored", cancellationToken);
+                continue;
+            }
+
+            var study = new OpenStudy(record.StudyId, record.StudyInstanceUid) { LastInstanceAt = time.GetTimestamp() };
+            study.Instances.AddRange(instances);
+            study.Received.UnionWith(instances.Select(i => i.SopInstanceUid));
+            lock (_lock)
+            {
+                _open[record.StudyInstanceUid] = study;
+            }
+
+            LogRecovered(logger, record.StudyId, instances.Count);
+        }
+    }
+
     private async Task CompleteAsync(List<OpenStudy> studies)
     {
-        foreach (var study in studies.Where(s => s.Instances.Count > 0))
+        foreach (var study in studies)
         {
-            await intake.CompleteAsync(study.StudyId, study.StudyInstanceUid, [.. study.Instances], [], "dimse", CancellationToken.None);
+            if (study.Instances.Count > 0)
+            {
+                await intake.CompleteAsync(study.StudyId, study.StudyInstanceUid, [.. study.Instances], [], "dimse", CancellationToken.None);
+            }
+            else
+            {
+                await intake.AbandonAsync(study.StudyId, study.StudyInstanceUid, "no-instances", "no instance of the study could be stored", CancellationToken.None);
+            }
         }
     }
 
@@ -183,6 +228,9 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance from {CallingAeTitle} not stored: no Study Instance UID, or its SOP Instance UID is not the one its C-STORE named")]
     private static partial void LogMismatch(ILogger logger, string callingAeTitle);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Study {StudyId}: {Instances} instances received before a restart, waiting for the rest")]
+    private static partial void LogRecovered(ILogger logger, Guid studyId, int instances);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Study {StudyId}: an instance could not be stored: {Reason}")]
     private static partial void LogStoreFailed(ILogger logger, Guid studyId, string reason);

@@ -19,6 +19,16 @@ internal sealed partial class DimseListener(DimseIntake intake, IOptions<DimseOp
             return;
         }
 
+        try
+        {
+            await intake.RecoverAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // New studies must still come in; the unfinished ones stay in the ledger for the next start.
+            LogRecoveryFailed(logger, ex.Message);
+        }
+
         _server = new DicomServer(
             new DicomServerSettings
             {
@@ -55,6 +65,9 @@ internal sealed partial class DimseListener(DimseIntake intake, IOptions<DimseOp
             await intake.CompleteQuietStudiesAsync();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Studies interrupted by the last stop could not be recovered: {Reason}")]
+    private static partial void LogRecoveryFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DICOM storage SCP {AeTitle} listening on {Endpoint} ({Transport})")]
     private static partial void LogListening(ILogger logger, string aeTitle, string endpoint, string transport);

@@ -35,6 +35,66 @@ public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger,
         };
     }
 
+    /// <summary>
+    /// A study starts arriving over a way in that assembles it over time (DIMSE): the ledger says so, so that a restart
+    /// before it is complete finds it (<see cref="ListUnfinishedAsync"/>) instead of leaving its instances orphaned.
+    /// </summary>
+    public async Task BeginAsync(Guid studyId, string studyInstanceUid, string source, CancellationToken cancellationToken)
+    {
+        await ledger.RegisterAsync(studyId, studyInstanceUid, cancellationToken);
+        await ledger.RecordAsync(studyId, PipelineStage.Ingestion, StageOutcome.Started, $"receiving by {source}", cancellationToken);
+    }
+
+    /// <summary>Studies whose ingestion began and never completed or failed: a previous run stopped while receiving them.</summary>
+    public Task<IReadOnlyList<StudyRecord>> ListUnfinishedAsync(CancellationToken cancellationToken) =>
+        ledger.ListUnfinishedAsync(PipelineStage.Ingestion, cancellationToken);
+
+    /// <summary>The instances stored for a study, read back from storage (headers only); an unreadable one is left out and logged.</summary>
+    public async Task<List<StoredInstance>> ReadStoredInstancesAsync(Guid studyId, CancellationToken cancellationToken)
+    {
+        var instances = new List<StoredInstance>();
+        foreach (var reference in await store.ListAsync(StudyKeys.InstancesFolder(studyId), cancellationToken))
+        {
+            var bytes = await store.ReadAllBytesAsync(reference, cancellationToken);
+            try
+            {
+                var file = DicomFile.Read(bytes, reference.Key, new DicomReadOptions { StopBeforePixelData = true });
+                instances.Add(new StoredInstance
+                {
+                    SeriesInstanceUid = file.Dataset.GetString(DicomTags.SeriesInstanceUid) ?? string.Empty,
+                    SopInstanceUid = file.Dataset.GetString(DicomTags.SopInstanceUid) ?? string.Empty,
+                    SopClassUid = file.Dataset.GetString(DicomTags.SopClassUid) ?? file.FileMetaInformation.GetString(DicomTags.MediaStorageSopClassUid) ?? string.Empty,
+                    TransferSyntaxUid = file.TransferSyntax.Uid,
+                    Object = reference,
+                });
+            }
+            catch (DicomFormatException ex)
+            {
+                LogUnreadableStored(logger, studyId, reference.Key, ex.Message);
+            }
+        }
+
+        return instances;
+    }
+
+    /// <summary>Ends a study that cannot be completed: the ledger records why and StudyFailed tells subscribers.</summary>
+    public async Task AbandonAsync(Guid studyId, string studyInstanceUid, string code, string reason, CancellationToken cancellationToken)
+    {
+        await ledger.RegisterAsync(studyId, studyInstanceUid, cancellationToken);
+        await ledger.RecordAsync(studyId, PipelineStage.Ingestion, StageOutcome.Failed, $"{code}: {reason}", cancellationToken);
+        await publish.Publish(new StudyFailed
+        {
+            StudyId = studyId,
+            StudyInstanceUid = studyInstanceUid,
+            CorrelationId = studyId,
+            OccurredAt = time.GetUtcNow(),
+            Stage = PipelineStage.Ingestion,
+            Code = code,
+            Reason = reason,
+        }, cancellationToken);
+        LogAbandoned(logger, studyId, code);
+    }
+
     /// <summary>The study is complete: manifest, ledger, StudyReceived.</summary>
     /// <param name="source">"folder", "dimse" or "stow-rs".</param>
     public async Task CompleteAsync(Guid studyId, string studyInstanceUid, IReadOnlyList<StoredInstance> instances, IReadOnlyList<RejectedFile> rejected, string source, CancellationToken cancellationToken)
@@ -59,6 +119,12 @@ public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger,
         }, cancellationToken);
         LogReceived(logger, studyId, instances.Count, source);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Study {StudyId}: stored object {Key} does not parse as DICOM and is left out ({Reason})")]
+    private static partial void LogUnreadableStored(ILogger logger, Guid studyId, string key, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Study {StudyId} failed in ingestion: {Code}")]
+    private static partial void LogAbandoned(ILogger logger, Guid studyId, string code);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} received: {Instances} instances stored ({Source})")]
     private static partial void LogReceived(ILogger logger, Guid studyId, int instances, string source);

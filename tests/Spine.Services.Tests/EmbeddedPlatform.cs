@@ -42,9 +42,10 @@ internal sealed class EmbeddedPlatform : IAsyncDisposable
         Spine.Classification.ClassificationModule.Module, Spine.Explanation.ExplanationModule.Module, Spine.Reporting.ReportingModule.Module,
     ];
 
-    public static async Task<EmbeddedPlatform> StartAsync(IReadOnlyList<SpineServiceModule> modules, Action<IBusRegistrationConfigurator> recorders, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="root">The folder of an earlier platform, to start again on its storage and ledger (a restart).</param>
+    public static async Task<EmbeddedPlatform> StartAsync(IReadOnlyList<SpineServiceModule> modules, Action<IBusRegistrationConfigurator> recorders, IReadOnlyDictionary<string, string?>? settings = null, string? root = null)
     {
-        var root = Directory.CreateTempSubdirectory("spine-services-").FullName;
+        root ??= Directory.CreateTempSubdirectory("spine-services-").FullName;
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -83,10 +84,25 @@ internal sealed class EmbeddedPlatform : IAsyncDisposable
         throw new TimeoutException($"no {typeof(T).Name} within {seconds} s; recorded: {string.Join(", ", Published.Select(m => m.GetType().Name))}");
     }
 
+    private bool _stopped;
+
+    /// <summary>Stops the services as a shutdown would, keeping storage and ledger for a platform started on the same root.</summary>
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await Host.StopAsync();
+            Host.Dispose();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await Host.StopAsync();
-        Host.Dispose();
-        Directory.Delete(Root, recursive: true);
+        await StopAsync();
+        if (Directory.Exists(Root))
+        {
+            Directory.Delete(Root, recursive: true);
+        }
     }
 }

@@ -63,6 +63,16 @@ internal sealed class EfStudyLedger(IDbContextFactory<LedgerDbContext> contexts,
             .SingleOrDefaultAsync(s => s.StudyId == studyId, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<StudyRecord>> ListUnfinishedAsync(PipelineStage stage, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Studies.AsNoTracking()
+            .Where(s => s.Transitions.Any(t => t.Stage == stage && t.Outcome == StageOutcome.Started)
+                && !s.Transitions.Any(t => t.Stage == stage && t.Outcome != StageOutcome.Started))
+            .OrderBy(s => s.CreatedAt)
+            .ToListAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<StudyRecord>> ListAsync(int skip, int take, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

@@ -14,6 +14,9 @@ public interface IStudyLedger
     /// <summary>The study with its transitions in the order they were recorded, or null.</summary>
     Task<StudyRecord?> FindAsync(Guid studyId, CancellationToken cancellationToken = default);
 
+    /// <summary>Studies that started <paramref name="stage"/> and have neither completed nor failed it, oldest first.</summary>
+    Task<IReadOnlyList<StudyRecord>> ListUnfinishedAsync(PipelineStage stage, CancellationToken cancellationToken = default);
+
     /// <summary>Studies, newest first, without their transitions.</summary>
     Task<IReadOnlyList<StudyRecord>> ListAsync(int skip, int take, CancellationToken cancellationToken = default);
 }

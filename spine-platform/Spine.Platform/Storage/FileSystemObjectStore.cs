@@ -95,6 +95,31 @@ public sealed class FileSystemObjectStore : IObjectStore
         return new ObjectRef { Bucket = Bucket, Key = key, ContentType = stored.ContentType, Length = stored.Length, Sha256 = stored.Sha256 };
     }
 
+    public async Task<IReadOnlyList<ObjectRef>> ListAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        ObjectKeys.ValidatePrefix(prefix);
+        var objects = Path.Combine(_bucketRoot, "objects");
+        var folder = Path.Combine(objects, prefix);
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+
+        var listed = new List<ObjectRef>();
+        foreach (var key in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(objects, path).Replace(Path.DirectorySeparatorChar, '/'))
+            .Order(StringComparer.Ordinal))
+        {
+            // An object is whole once its data file is in place (its metadata is written first).
+            if (await StatAsync(key, cancellationToken) is { } stored)
+            {
+                listed.Add(stored);
+            }
+        }
+
+        return listed;
+    }
+
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         var (dataPath, metaPath) = PathsOf(key);

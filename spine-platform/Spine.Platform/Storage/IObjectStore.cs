@@ -23,6 +23,9 @@ public interface IObjectStore
     /// <summary>What is stored under the key, or null when nothing is.</summary>
     Task<ObjectRef?> StatAsync(string key, CancellationToken cancellationToken = default);
 
+    /// <summary>Every object under a folder-like prefix (ending in '/'), in key order; used to recover interrupted work.</summary>
+    Task<IReadOnlyList<ObjectRef>> ListAsync(string prefix, CancellationToken cancellationToken = default);
+
     /// <summary>Removes the object; removing a missing object is not an error.</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken = default);
 

@@ -6,6 +6,18 @@ public static class ObjectKeys
     public const int MaxLength = 1024;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the problem when the key is unusable.</summary>
+    /// <summary>A listing prefix is a key folder: a valid key followed by '/'.</summary>
+    public static void ValidatePrefix(string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        if (!prefix.EndsWith('/'))
+        {
+            throw new ArgumentException($"Prefix '{prefix}' does not end with '/'.", nameof(prefix));
+        }
+
+        Validate(prefix[..^1]);
+    }
+
     public static void Validate(string key)
     {
         ArgumentNullException.ThrowIfNull(key);

@@ -137,6 +137,30 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
+    public async Task<IReadOnlyList<ObjectRef>> ListAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        ObjectKeys.ValidatePrefix(prefix);
+        var keys = new List<string>();
+        await foreach (var item in _client.ListObjectsEnumAsync(new ListObjectsArgs().WithBucket(Bucket).WithPrefix(prefix).WithRecursive(true), cancellationToken))
+        {
+            if (!item.IsDir)
+            {
+                keys.Add(item.Key);
+            }
+        }
+
+        var listed = new List<ObjectRef>(keys.Count);
+        foreach (var key in keys.Order(StringComparer.Ordinal))
+        {
+            if (await StatAsync(key, cancellationToken) is { } stored)
+            {
+                listed.Add(stored);
+            }
+        }
+
+        return listed;
+    }
+
     public async Task<ObjectRef?> StatAsync(string key, CancellationToken cancellationToken = default)
     {
         ObjectKeys.Validate(key);

@@ -5,6 +5,9 @@ public static class StudyKeys
 {
     public static string Instance(Guid studyId, string sopInstanceUid) => $"studies/{studyId:N}/instances/{sopInstanceUid}.dcm";
 
+    /// <summary>The folder of a study's received instances, for listing.</summary>
+    public static string InstancesFolder(Guid studyId) => $"studies/{studyId:N}/instances/";
+
     public static string Manifest(Guid studyId) => $"studies/{studyId:N}/manifest.json";
 
     /// <summary>The prepared (resampled, normalised) slab <paramref name="slab"/>, NIfTI-1 gzipped.</summary>

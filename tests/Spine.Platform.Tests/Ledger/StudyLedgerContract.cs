@@ -26,6 +26,27 @@ public abstract class StudyLedgerContract
     }
 
     [Fact]
+    public async Task Unfinished_lists_studies_that_started_a_stage_and_neither_completed_nor_failed_it()
+    {
+        var ledger = await CreateLedgerAsync();
+        var (receiving, received, failed, other) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        foreach (var id in new[] { receiving, received, failed, other })
+        {
+            await ledger.RegisterAsync(id, $"2.25.{id.GetHashCode() & 0xffff}");
+        }
+
+        await ledger.RecordAsync(receiving, PipelineStage.Ingestion, StageOutcome.Started);
+        await ledger.RecordAsync(received, PipelineStage.Ingestion, StageOutcome.Started);
+        await ledger.RecordAsync(received, PipelineStage.Ingestion, StageOutcome.Completed);
+        await ledger.RecordAsync(failed, PipelineStage.Ingestion, StageOutcome.Started);
+        await ledger.RecordAsync(failed, PipelineStage.Ingestion, StageOutcome.Failed);
+        await ledger.RecordAsync(other, PipelineStage.Preprocessing, StageOutcome.Started);
+
+        Assert.Equal([receiving], (await ledger.ListUnfinishedAsync(PipelineStage.Ingestion)).Select(s => s.StudyId));
+        Assert.Equal([other], (await ledger.ListUnfinishedAsync(PipelineStage.Preprocessing)).Select(s => s.StudyId));
+    }
+
+    [Fact]
     public async Task Stage_transitions_round_trip_with_their_times_in_order()
     {
         var ledger = await CreateLedgerAsync();

@@ -53,6 +53,21 @@ public abstract class ObjectStoreContract
     }
 
     [Fact]
+    public async Task List_returns_every_object_under_a_folder_in_key_order_and_nothing_beside_it()
+    {
+        var folder = $"tests/{Guid.NewGuid():n}/";
+        var second = await Store.PutAsync(folder + "b/two.bin", new MemoryStream(RandomBytes(10)), "application/octet-stream");
+        var first = await Store.PutAsync(folder + "a.bin", new MemoryStream(RandomBytes(20)), "application/octet-stream");
+        await Store.PutAsync(folder.TrimEnd('/') + "-beside/c.bin", new MemoryStream(RandomBytes(5)), "application/octet-stream");
+
+        var listed = await Store.ListAsync(folder);
+
+        Assert.Equal([first, second], listed);
+        Assert.Empty(await Store.ListAsync($"tests/{Guid.NewGuid():n}/"));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.ListAsync("tests"));
+    }
+
+    [Fact]
     public async Task Stat_returns_what_put_returned_and_null_for_a_missing_key()
     {
         var key = NewKey();
