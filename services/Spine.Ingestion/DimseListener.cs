@@ -6,22 +6,31 @@ using Spine.Dicom.Network;
 
 namespace Spine.Ingestion;
 
-/// <summary>Runs ingestion's storage SCP when <c>Spine:Ingestion:Dimse:Enabled</c>, and completes quiet studies every second.</summary>
+/// <summary>
+/// Runs ingestion's storage SCP when <c>Spine:Ingestion:Dimse:Enabled</c>, and completes quiet studies every second.
+/// The host's start waits for the studies interrupted by the last stop to be reopened and for the SCP to listen, so a
+/// started service accepts associations.
+/// </summary>
 internal sealed partial class DimseListener(DimseIntake intake, IOptions<DimseOptions> options, TimeProvider time, ILogger<DimseListener> logger) : BackgroundService
 {
     private DicomServer? _server;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (!settings.Enabled)
+        if (settings.Enabled)
         {
-            return;
+            await ListenAsync(settings, cancellationToken);
         }
 
+        await base.StartAsync(cancellationToken);
+    }
+
+    private async Task ListenAsync(DimseOptions settings, CancellationToken cancellationToken)
+    {
         try
         {
-            await intake.RecoverAsync(stoppingToken);
+            await intake.RecoverAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -47,6 +56,15 @@ internal sealed partial class DimseListener(DimseIntake intake, IOptions<DimseOp
             new IPEndPoint(IPAddress.Parse(settings.Address), settings.Port));
         _server.Start();
         LogListening(logger, settings.AeTitle, _server.LocalEndpoint.ToString(), settings.TlsCertificatePath is null ? "plain TCP" : "TLS");
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_server is null)
+        {
+            return;
+        }
+
         try
         {
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
