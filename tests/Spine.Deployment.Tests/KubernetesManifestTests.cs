@@ -42,23 +42,7 @@ public sealed class KubernetesManifestTests
         var deployments = Manifests.Render(overlay).OfType<V1Deployment>().ToList();
 
         Assert.Equal(SpineServices.Names.Order(StringComparer.Ordinal), deployments.Select(d => d.Metadata.Name).Order(StringComparer.Ordinal));
-        foreach (var deployment in deployments)
-        {
-            var pod = deployment.Spec.Template.Spec;
-            var container = deployment.Container();
-            Assert.Equal(deployment.Metadata.Name, deployment.Env("SPINE_SERVICES"));
-            Assert.Equal("/health/live", container.LivenessProbe?.HttpGet?.Path);
-            Assert.Equal("/health/ready", container.ReadinessProbe?.HttpGet?.Path);
-            Assert.NotNull(container.StartupProbe?.HttpGet);
-            Assert.True(container.Resources?.Requests?.ContainsKey("cpu") == true && container.Resources.Requests.ContainsKey("memory"), $"{overlay}/{deployment.Metadata.Name}: requests");
-            Assert.True(container.Resources?.Limits?.ContainsKey("memory") == true, $"{overlay}/{deployment.Metadata.Name}: memory limit");
-            Assert.True(pod.SecurityContext?.RunAsNonRoot, $"{overlay}/{deployment.Metadata.Name}: runAsNonRoot");
-            Assert.NotEqual(0, pod.SecurityContext?.RunAsUser ?? 0);
-            Assert.True(container.SecurityContext?.ReadOnlyRootFilesystem, $"{overlay}/{deployment.Metadata.Name}: read-only root");
-            Assert.False(container.SecurityContext?.AllowPrivilegeEscalation ?? true);
-            Assert.Contains("ALL", container.SecurityContext?.Capabilities?.Drop ?? []);
-            Assert.Contains(container.VolumeMounts ?? [], m => m.MountPath == "/tmp");
-        }
+        Assert.All(deployments, d => DeploymentRules.AssertHardened(d, d.Metadata.Name, overlay));
     }
 
     [Theory]
@@ -66,12 +50,7 @@ public sealed class KubernetesManifestTests
     public void Services_disruption_budgets_and_network_policies_select_the_pods_they_are_for(string overlay)
     {
         var objects = Manifests.Render(overlay);
-        var pods = objects.OfType<V1Deployment>().Select(d => d.Spec.Template.Metadata.Labels).ToList();
-        bool Selects(IDictionary<string, string> selector) => pods.Any(labels => selector.All(s => labels.TryGetValue(s.Key, out var v) && v == s.Value));
-
-        Assert.All(objects.OfType<V1Service>(), s => Assert.True(Selects(s.Spec.Selector), $"Service {s.Metadata.Name}"));
-        Assert.Equal(6, objects.OfType<V1PodDisruptionBudget>().Count(b => Selects(b.Spec.Selector.MatchLabels)));
-        Assert.All(objects.OfType<V1NetworkPolicy>().Where(p => p.Spec.PodSelector.MatchLabels is not null), p => Assert.True(Selects(p.Spec.PodSelector.MatchLabels), $"NetworkPolicy {p.Metadata.Name}"));
+        DeploymentRules.AssertSelectorsMatch(objects, overlay);
         var ingestion = Assert.Single(objects.OfType<V1Service>(), s => s.Metadata.Name == "ingestion");
         Assert.Contains(ingestion.Spec.Ports, p => p.Port == 11112);
     }

@@ -1,0 +1,36 @@
+using k8s.Models;
+
+namespace Spine.Deployment.Tests;
+
+/// <summary>What every rendering of the deployment (kustomize overlay or Helm chart) must hold to.</summary>
+internal static class DeploymentRules
+{
+    public static void AssertHardened(V1Deployment deployment, string service, string source)
+    {
+        var where = $"{source}/{deployment.Metadata.Name}";
+        var pod = deployment.Spec.Template.Spec;
+        var container = deployment.Container();
+        Assert.Equal(service, deployment.Env("SPINE_SERVICES"));
+        Assert.Equal("/health/live", container.LivenessProbe?.HttpGet?.Path);
+        Assert.Equal("/health/ready", container.ReadinessProbe?.HttpGet?.Path);
+        Assert.NotNull(container.StartupProbe?.HttpGet);
+        Assert.True(container.Resources?.Requests?.ContainsKey("cpu") == true && container.Resources.Requests.ContainsKey("memory"), $"{where}: requests");
+        Assert.True(container.Resources?.Limits?.ContainsKey("memory") == true, $"{where}: memory limit");
+        Assert.True(pod.SecurityContext?.RunAsNonRoot, $"{where}: runAsNonRoot");
+        Assert.NotEqual(0, pod.SecurityContext?.RunAsUser ?? 0);
+        Assert.True(container.SecurityContext?.ReadOnlyRootFilesystem, $"{where}: read-only root");
+        Assert.False(container.SecurityContext?.AllowPrivilegeEscalation ?? true);
+        Assert.Contains("ALL", container.SecurityContext?.Capabilities?.Drop ?? []);
+        Assert.Contains(container.VolumeMounts ?? [], m => m.MountPath == "/tmp");
+    }
+
+    public static void AssertSelectorsMatch(List<object> objects, string source)
+    {
+        var pods = objects.OfType<V1Deployment>().Select(d => d.Spec.Template.Metadata.Labels).ToList();
+        bool Selects(IDictionary<string, string> selector) => pods.Any(labels => selector.All(s => labels.TryGetValue(s.Key, out var v) && v == s.Value));
+
+        Assert.All(objects.OfType<V1Service>(), s => Assert.True(Selects(s.Spec.Selector), $"{source}: Service {s.Metadata.Name}"));
+        Assert.Equal(6, objects.OfType<V1PodDisruptionBudget>().Count(b => Selects(b.Spec.Selector.MatchLabels)));
+        Assert.All(objects.OfType<V1NetworkPolicy>().Where(p => p.Spec.PodSelector.MatchLabels is not null), p => Assert.True(Selects(p.Spec.PodSelector.MatchLabels), $"{source}: NetworkPolicy {p.Metadata.Name}"));
+    }
+}
