@@ -59,14 +59,12 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
         }
 
         OpenStudy study;
-        var opened = false;
         lock (_lock)
         {
             if (!_open.TryGetValue(studyUid, out study!))
             {
                 study = new OpenStudy(intake.NewStudyId(), studyUid);
                 _open[studyUid] = study;
-                opened = true;
             }
 
             study.LastInstanceAt = time.GetTimestamp();
@@ -79,9 +77,11 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
 
         try
         {
-            if (opened)
+            // Until the ledger knows the study, a restart could not find it; a failed attempt is retried with the next instance.
+            if (!study.Begun)
             {
                 await intake.BeginAsync(study.StudyId, studyUid, "dimse", cancellationToken);
+                study.Begun = true;
             }
 
             var stored = await intake.StoreInstanceAsync(study.StudyId, file, part10, cancellationToken);
@@ -170,7 +170,7 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
                 continue;
             }
 
-            var study = new OpenStudy(record.StudyId, record.StudyInstanceUid) { LastInstanceAt = time.GetTimestamp() };
+            var study = new OpenStudy(record.StudyId, record.StudyInstanceUid) { LastInstanceAt = time.GetTimestamp(), Begun = true };
             study.Instances.AddRange(instances);
             study.Received.UnionWith(instances.Select(i => i.SopInstanceUid));
             lock (_lock)
@@ -218,6 +218,9 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
         public List<StoredInstance> Instances { get; } = [];
         public HashSet<Guid> Associations { get; } = [];
         public long LastInstanceAt { get; set; }
+
+        /// <summary>The ledger records the study's ingestion as started (two associations may both record it: harmless).</summary>
+        public bool Begun { get; set; }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DICOM association from {CallingAeTitle} at {Address} refused: {Reason}")]

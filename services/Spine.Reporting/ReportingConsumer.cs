@@ -54,7 +54,9 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
 
         var html = await PutAsync(StudyKeys.ReportHtml(message.StudyId),
             Encoding.UTF8.GetBytes(ReportHtml.Render(report, reference => images.GetValueOrDefault(reference.Key))), "text/html; charset=utf-8", cancellationToken);
-        await ledger.RecordAsync(message.StudyId, PipelineStage.Reporting, StageOutcome.Completed, $"report with {report.Levels.Count} levels", cancellationToken);
+
+        // Published before the ledger says Completed: a crash between the two redelivers the message and publishes the
+        // report again (subscribers see it at least once and can tell by StudyId), where the other order would drop it.
         await context.Publish(new StudyReportPublished
         {
             StudyId = message.StudyId,
@@ -65,6 +67,7 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
             ReportJson = json,
             ReportHtml = html,
         }, cancellationToken);
+        await ledger.RecordAsync(message.StudyId, PipelineStage.Reporting, StageOutcome.Completed, $"report with {report.Levels.Count} levels", cancellationToken);
         LogPublished(logger, message.StudyId, report.Levels.Count);
     }
 

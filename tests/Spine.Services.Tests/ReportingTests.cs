@@ -69,8 +69,15 @@ public sealed class ReportingTests : IAsyncLifetime
             Assert.Contains("<td>notes.txt</td>", html, StringComparison.Ordinal);
         }
 
-        var record = await _platform.Service<IStudyLedger>().FindAsync(study.StudyId);
-        Assert.Equal(StudyStatus.Completed, record!.Status);
+        // The report is published first and the ledger completed after it (at least once, never lost): wait for it.
+        var ledger = _platform.Service<IStudyLedger>();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await ledger.FindAsync(study.StudyId))!.Status != StudyStatus.Completed && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(StudyStatus.Completed, (await ledger.FindAsync(study.StudyId))!.Status);
     }
 
     [Fact]
