@@ -55,22 +55,34 @@ public sealed class OtlpTraceReceiver : IDisposable
                 return;
             }
 
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            if (context.Request.Url?.AbsolutePath == "/v1/traces")
+            try
             {
-                foreach (var span in ReadTraceRequest(body.ToArray()))
-                {
-                    _spans.Enqueue(span);
-                }
+                await AnswerAsync(context);
             }
-
-            // An empty Export*ServiceResponse is an empty protobuf message.
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/x-protobuf";
-            context.Response.ContentLength64 = 0;
-            context.Response.Close();
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or HttpListenerException)
+            {
+                // An export cut off by the receiver's shutdown (or by its sender): the spans already kept stay.
+            }
         }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        if (context.Request.Url?.AbsolutePath == "/v1/traces")
+        {
+            foreach (var span in ReadTraceRequest(body.ToArray()))
+            {
+                _spans.Enqueue(span);
+            }
+        }
+
+        // An empty Export*ServiceResponse is an empty protobuf message.
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/x-protobuf";
+        context.Response.ContentLength64 = 0;
+        context.Response.Close();
     }
 
     // ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
