@@ -20,20 +20,25 @@ public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger,
     public async Task<StoredInstance> StoreInstanceAsync(Guid studyId, DicomFile file, ReadOnlyMemory<byte> part10, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
-        var sopInstanceUid = file.Dataset.GetString(DicomTags.SopInstanceUid)
-            ?? file.FileMetaInformation.GetString(DicomTags.MediaStorageSopInstanceUid)
-            ?? throw new InvalidDataException("an instance without a SOP Instance UID (0008,0018) cannot be stored.");
+        var sopInstanceUid = SopInstanceUidOf(file);
         await using var content = new ReadOnlyMemoryStream(part10);
         var stored = await store.PutAsync(StudyKeys.Instance(studyId, sopInstanceUid), content, "application/dicom", cancellationToken);
-        return new StoredInstance
-        {
-            SeriesInstanceUid = file.Dataset.GetString(DicomTags.SeriesInstanceUid) ?? string.Empty,
-            SopInstanceUid = sopInstanceUid,
-            SopClassUid = file.Dataset.GetString(DicomTags.SopClassUid) ?? file.FileMetaInformation.GetString(DicomTags.MediaStorageSopClassUid) ?? string.Empty,
-            TransferSyntaxUid = file.TransferSyntax.Uid,
-            Object = stored,
-        };
+        return ManifestEntry(file, stored);
     }
+
+    private static string SopInstanceUidOf(DicomFile file) =>
+        file.Dataset.GetString(DicomTags.SopInstanceUid)
+            ?? file.FileMetaInformation.GetString(DicomTags.MediaStorageSopInstanceUid)
+            ?? throw new InvalidDataException("an instance without a SOP Instance UID (0008,0018) cannot be stored.");
+
+    private static StoredInstance ManifestEntry(DicomFile file, ObjectRef stored) => new()
+    {
+        SeriesInstanceUid = file.Dataset.GetString(DicomTags.SeriesInstanceUid) ?? string.Empty,
+        SopInstanceUid = SopInstanceUidOf(file),
+        SopClassUid = file.Dataset.GetString(DicomTags.SopClassUid) ?? file.FileMetaInformation.GetString(DicomTags.MediaStorageSopClassUid) ?? string.Empty,
+        TransferSyntaxUid = file.TransferSyntax.Uid,
+        Object = stored,
+    };
 
     /// <summary>
     /// A study starts arriving over a way in that assembles it over time (DIMSE): the ledger says so, so that a restart
@@ -58,17 +63,9 @@ public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger,
             var bytes = await store.ReadAllBytesAsync(reference, cancellationToken);
             try
             {
-                var file = DicomFile.Read(bytes, reference.Key, new DicomReadOptions { StopBeforePixelData = true });
-                instances.Add(new StoredInstance
-                {
-                    SeriesInstanceUid = file.Dataset.GetString(DicomTags.SeriesInstanceUid) ?? string.Empty,
-                    SopInstanceUid = file.Dataset.GetString(DicomTags.SopInstanceUid) ?? string.Empty,
-                    SopClassUid = file.Dataset.GetString(DicomTags.SopClassUid) ?? file.FileMetaInformation.GetString(DicomTags.MediaStorageSopClassUid) ?? string.Empty,
-                    TransferSyntaxUid = file.TransferSyntax.Uid,
-                    Object = reference,
-                });
+                instances.Add(ManifestEntry(DicomFile.Read(bytes, reference.Key, new DicomReadOptions { StopBeforePixelData = true }), reference));
             }
-            catch (DicomFormatException ex)
+            catch (Exception ex) when (ex is DicomFormatException or InvalidDataException)
             {
                 LogUnreadableStored(logger, studyId, reference.Key, ex.Message);
             }
