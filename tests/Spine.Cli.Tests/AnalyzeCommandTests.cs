@@ -36,17 +36,3 @@ public sealed class AnalyzeCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 }
-
-public sealed class PipelineBenchTests
-{
-    [Fact]
-    public async Task Pipeline_bench_reports_wall_time_onnx_share_and_bare_inference_as_ratios()
-    {
-        await using var spine = await SpineProcess.RunAsync(["bench", "pipeline", "--repeat", "1", "--models", Path.Combine(RepositoryLayout.Root, "models")], TimeSpan.FromMinutes(5));
-
-        Assert.True(spine.ExitCode == 0, spine.StandardError);
-        Assert.Matches(@"\| wall time, import to StudyReportPublished \| \d+ \| \d+\.\d\d \|", spine.StandardOutput);
-        Assert.Matches(@"\| inside ONNX Runtime during it \(\d+ % of the wall time\) \| \d+ \|", spine.StandardOutput);
-        Assert.Matches(@"\| bare inference: .* \| \d+ \| 1\.00 \|", spine.StandardOutput);
-    }
-}

@@ -16,8 +16,9 @@ namespace Spine.Cli.Commands;
 /// <summary>
 /// <c>spine bench dimse</c>: dcmtk's storescu sends the same MR instances to ingestion's storage SCP (every instance
 /// stored in the object store before its C-STORE response) and to Orthanc (Debian's package, default settings, fresh
-/// storage each run), once with storescu's defaults and once with TCP_NODELAY=1 in the environment of the sender and
-/// of Orthanc; throughputs and their ratios side by side.
+/// storage each run) and to dcmtk's storescp discarding what it receives (the ceiling storescu and the loopback set),
+/// once with storescu's defaults and once with TCP_NODELAY=1 in the environment of the sender and of the receivers;
+/// throughputs and their ratios side by side.
 /// </summary>
 internal static class DimseBench
 {
@@ -26,7 +27,7 @@ internal static class DimseBench
     public static Command Create()
     {
         var instances = new Option<int>("--instances") { Description = "MR instances to send (384x384, 16 bit).", DefaultValueFactory = _ => 500 };
-        var command = new Command("dimse", "storescu to the ingestion SCP and to Orthanc, with storescu's defaults and with TCP_NODELAY=1: instances per second and ratios.") { instances };
+        var command = new Command("dimse", "storescu to the ingestion SCP, to Orthanc and to a discarding storescp, with storescu's defaults and with TCP_NODELAY=1: instances per second and ratios.") { instances };
         command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(instances), cancellationToken));
         return command;
     }
@@ -45,7 +46,7 @@ internal static class DimseBench
             var files = WriteInstances(Path.Combine(root, "instances"), count);
             var port = FreePort();
             using var host = await StartIngestionAsync(Path.Combine(root, "spine"), port, cancellationToken);
-            var rows = new List<(string Setting, double Spine, double Orthanc)>();
+            var rows = new List<(string Setting, double Spine, double Orthanc, double Discarding)>();
             // Each receiver first takes a short untimed association, so that neither run pays for starting up.
             var warmUp = files.Take(Math.Min(20, files.Count)).ToList();
             foreach (var (setting, noDelay) in new[] { ("storescu defaults", false), ("TCP_NODELAY=1", true) })
@@ -57,18 +58,26 @@ internal static class DimseBench
                     await SendAsync("ORTHANC", orthancPort, warmUp, noDelay, cancellationToken);
                     return await SendAsync("ORTHANC", orthancPort, files, noDelay, cancellationToken);
                 });
-                rows.Add((setting, count / spine, count / orthanc));
+                var discarding = await WithDiscardingStorescpAsync(noDelay, async storescpPort =>
+                {
+                    await SendAsync("DISCARD", storescpPort, warmUp, noDelay, cancellationToken);
+                    return await SendAsync("DISCARD", storescpPort, files, noDelay, cancellationToken);
+                });
+                rows.Add((setting, count / spine, count / orthanc, count / discarding));
             }
 
             var stored = Directory.GetFiles(Path.Combine(root, "spine", "objects"), "*", SearchOption.AllDirectories).Count(f => f.Contains("instances", StringComparison.Ordinal) && !f.EndsWith(".json", StringComparison.Ordinal));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"storescu sending {count} MR instances (384x384, 16 bit, {new FileInfo(files[0]).Length / 1024} KiB each) over loopback, one association per run after an untimed one of {warmUp.Count}; the ingestion SCP stored {stored} objects in all."));
             Console.WriteLine();
-            Console.WriteLine("| storescu and Orthanc environment | ingestion SCP (instances/s) | Orthanc (instances/s) | ratio |");
-            Console.WriteLine("| --- | ---: | ---: | ---: |");
-            foreach (var (setting, spine, orthanc) in rows)
+            Console.WriteLine("| storescu and receiver environment | ingestion SCP (instances/s) | Orthanc (instances/s) | ratio | storescp discarding (instances/s) | ingestion SCP / discarding |");
+            Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var (setting, spine, orthanc, discarding) in rows)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {setting} | {spine:0.0} | {orthanc:0.0} | {spine / orthanc:0.0} |"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {setting} | {spine:0.0} | {orthanc:0.0} | {spine / orthanc:0.0} | {discarding:0.0} | {spine / discarding:0.00} |"));
             }
+
+            Console.WriteLine();
+            Console.WriteLine("storescp discarding is dcmtk's storescp --ignore (received, never stored). With TCP_NODELAY=1 it shows the most storescu can send here; with the defaults it waits on delayed acknowledgements as Orthanc does.");
 
             return ExitCodes.Success;
         }
@@ -202,6 +211,51 @@ internal static class DimseBench
         {
             orthanc.Kill(entireProcessTree: true);
             await orthanc.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>dcmtk's storescp receiving and discarding every instance: what storescu and the loopback allow at most.</summary>
+    private static async Task<double> WithDiscardingStorescpAsync(bool noDelay, Func<int, Task<double>> run)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("storescp") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { "--ignore", "-aet", "DISCARD", port.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (noDelay)
+        {
+            start.Environment["TCP_NODELAY"] = "1";
+        }
+
+        using var storescp = Process.Start(start) ?? throw new InvalidOperationException("storescp did not start (apt-get install dcmtk).");
+        storescp.OutputDataReceived += (_, _) => { };
+        storescp.ErrorDataReceived += (_, _) => { };
+        storescp.BeginOutputReadLine();
+        storescp.BeginErrorReadLine();
+        try
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    using var probe = new System.Net.Sockets.TcpClient();
+                    await probe.ConnectAsync(System.Net.IPAddress.Loopback, port);
+                    break;
+                }
+                catch (System.Net.Sockets.SocketException) when (attempt < 100)
+                {
+                    await Task.Delay(50);
+                }
+            }
+
+            return await run(port);
+        }
+        finally
+        {
+            storescp.Kill(entireProcessTree: true);
+            await storescp.WaitForExitAsync();
         }
     }
 

@@ -1,19 +1,15 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Spine.Platform.Storage;
 
 /// <summary>
-/// fsync of files and of the folders that name them. A new or renamed file survives a power cut only once its folder
-/// is synced too (POSIX leaves the name in memory until then); .NET has no API for a folder, hence libc.
+/// What .NET lacks for durable files: fsync of a folder (a new or renamed file survives a power cut only once its
+/// folder is synced too; POSIX leaves the name in memory until then) and Linux's sync_file_range, hence libc.
 /// </summary>
 internal static partial class Durability
 {
-    public static void SyncFile(string path)
-    {
-        // FileStream only flushes to disk through a handle that can write; opening for write does not truncate.
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1);
-        file.Flush(flushToDisk: true);
-    }
+    private const uint WaitBefore = 1, Write = 2, WaitAfter = 4;
 
     public static void SyncDirectory(string path)
     {
@@ -41,6 +37,38 @@ internal static partial class Durability
         }
     }
 
+    /// <summary>
+    /// Writes the file's dirty pages to the disk and waits until the disk has taken them (not until its cache is flushed:
+    /// the journal commit of a later fsync does that, and orders them before the commit). False where the system cannot,
+    /// in which case only an fsync of the file orders its data before a rename.
+    /// </summary>
+    public static bool WaitForWriteBack(SafeFileHandle file)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        var added = false;
+        try
+        {
+            file.DangerousAddRef(ref added);
+            if (SyncFileRange((int)file.DangerousGetHandle(), 0, 0, WaitBefore | Write | WaitAfter) != 0)
+            {
+                throw new IOException($"writing a file's data to the disk failed (sync_file_range errno {Marshal.GetLastPInvokeError()}).");
+            }
+
+            return true;
+        }
+        finally
+        {
+            if (added)
+            {
+                file.DangerousRelease();
+            }
+        }
+    }
+
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
 
@@ -49,4 +77,7 @@ internal static partial class Durability
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int descriptor);
+
+    [LibraryImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
+    private static partial int SyncFileRange(int descriptor, long offset, long count, uint flags);
 }

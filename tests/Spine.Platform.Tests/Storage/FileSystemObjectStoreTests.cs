@@ -31,6 +31,42 @@ public sealed class FileSystemObjectStoreTests : ObjectStoreContract, IDisposabl
         Assert.Contains("Bucket '..'", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_write_whose_source_fails_leaves_the_previous_object_and_no_temporary_file()
+    {
+        var key = $"tests/{Guid.NewGuid():n}/instance.dcm";
+        var first = System.Security.Cryptography.RandomNumberGenerator.GetBytes(200_000);
+        var stored = await _store.PutAsync(key, new MemoryStream(first), "application/dicom");
+
+        await Assert.ThrowsAsync<IOException>(() => _store.PutAsync(key, new FailingStream(100_000), "application/dicom"));
+
+        Assert.Equal(stored, await _store.StatAsync(key));
+        await using (var read = await _store.OpenReadAsync(stored))
+        using (var copy = new MemoryStream())
+        {
+            await read.CopyToAsync(copy);
+            Assert.Equal(first, copy.ToArray());
+        }
+
+        var bucket = Path.Combine(_root, "spine-test");
+        Assert.Empty(Directory.GetFiles(Path.Combine(bucket, "tmp")));
+        Assert.Equal([Path.Combine(bucket, "meta", key + ".json")], Directory.GetFiles(Path.Combine(bucket, "meta"), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Replacing_an_object_leaves_only_its_data_and_metadata_files()
+    {
+        var key = $"tests/{Guid.NewGuid():n}/report.json";
+        await _store.PutAsync(key, new MemoryStream([1, 2, 3]), "application/json");
+        var second = await _store.PutAsync(key, new MemoryStream([4, 5]), "application/json");
+
+        var bucket = Path.Combine(_root, "spine-test");
+        Assert.Equal(2, second.Length);
+        Assert.Equal([Path.Combine(bucket, "objects", key)], Directory.GetFiles(Path.Combine(bucket, "objects"), "*", SearchOption.AllDirectories));
+        Assert.Equal([Path.Combine(bucket, "meta", key + ".json")], Directory.GetFiles(Path.Combine(bucket, "meta"), "*", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(Path.Combine(bucket, "tmp")));
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_root))
@@ -38,4 +74,34 @@ public sealed class FileSystemObjectStoreTests : ObjectStoreContract, IDisposabl
             Directory.Delete(_root, recursive: true);
         }
     }
+}
+
+/// <summary>A source that gives some bytes and then fails, as a connection cut mid-upload does.</summary>
+internal sealed class FailingStream(int bytesBeforeFailure) : Stream
+{
+    private int _given;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        if (_given >= bytesBeforeFailure)
+        {
+            throw new IOException("the source failed mid-object.");
+        }
+
+        var given = Math.Min(count, bytesBeforeFailure - _given);
+        Array.Fill(buffer, (byte)7, offset, given);
+        _given += given;
+        return given;
+    }
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

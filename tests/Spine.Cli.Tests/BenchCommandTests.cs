@@ -1,0 +1,34 @@
+using Spine.Testing;
+
+namespace Spine.Cli.Tests;
+
+public sealed class PipelineBenchTests
+{
+    [Fact]
+    public async Task Pipeline_bench_reports_wall_time_onnx_share_and_bare_inference_as_ratios()
+    {
+        await using var spine = await SpineProcess.RunAsync(["bench", "pipeline", "--repeat", "1", "--models", Path.Combine(RepositoryLayout.Root, "models")], TimeSpan.FromMinutes(5));
+
+        Assert.True(spine.ExitCode == 0, spine.StandardError);
+        Assert.Matches(@"\| wall time, import to StudyReportPublished \| \d+ \| \d+\.\d\d \|", spine.StandardOutput);
+        Assert.Matches(@"\| inside ONNX Runtime during it \(\d+ % of the wall time\) \| \d+ \|", spine.StandardOutput);
+        Assert.Matches(@"\| bare inference: .* \| \d+ \| 1\.00 \|", spine.StandardOutput);
+    }
+}
+
+/// <summary>Runs dcmtk's storescu, Orthanc and storescp (Debian's packages), hence an integration test.</summary>
+[Trait(TestTraits.Category, TestTraits.Integration)]
+public sealed class DimseBenchTests
+{
+    [Fact]
+    public async Task Dimse_bench_stores_every_instance_sent_and_reports_throughputs_beside_orthanc_and_a_discarding_storescp()
+    {
+        await using var spine = await SpineProcess.RunAsync(["bench", "dimse", "--instances", "10"], TimeSpan.FromMinutes(3));
+
+        Assert.True(spine.ExitCode == 0, spine.StandardError);
+        // Two settings, each a warm-up association and a timed one of the same 10 instances, each its own study.
+        Assert.Contains("the ingestion SCP stored 40 objects in all", spine.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@"\| storescu defaults \| \d+\.\d \| \d+\.\d \| \d+\.\d \| \d+\.\d \| \d+\.\d\d \|", spine.StandardOutput);
+        Assert.Matches(@"\| TCP_NODELAY=1 \| \d+\.\d \| \d+\.\d \| \d+\.\d \| \d+\.\d \| \d+\.\d\d \|", spine.StandardOutput);
+    }
+}
