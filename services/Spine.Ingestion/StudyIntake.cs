@@ -54,18 +54,22 @@ public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger,
     public Task<IReadOnlyList<StudyRecord>> ListUnfinishedAsync(CancellationToken cancellationToken) =>
         ledger.ListUnfinishedAsync(PipelineStage.Ingestion, cancellationToken);
 
-    /// <summary>The instances stored for a study, read back from storage (headers only); an unreadable one is left out and logged.</summary>
+    /// <summary>
+    /// The instances stored for a study, read back from storage; a damaged, vanished or unparsable one is left out and
+    /// logged (its sender was never told it was stored, or will be asked for it again by the study's report).
+    /// </summary>
     public async Task<List<StoredInstance>> ReadStoredInstancesAsync(Guid studyId, CancellationToken cancellationToken)
     {
         var instances = new List<StoredInstance>();
         foreach (var reference in await store.ListAsync(StudyKeys.InstancesFolder(studyId), cancellationToken))
         {
-            var bytes = await store.ReadAllBytesAsync(reference, cancellationToken);
+            // Read whole, so that the store checks each instance's SHA-256 before the study is reported with it.
             try
             {
+                var bytes = await store.ReadAllBytesAsync(reference, cancellationToken);
                 instances.Add(ManifestEntry(DicomFile.Read(bytes, reference.Key, new DicomReadOptions { StopBeforePixelData = true }), reference));
             }
-            catch (Exception ex) when (ex is DicomFormatException or InvalidDataException)
+            catch (Exception ex) when (ex is DicomFormatException or InvalidDataException or ObjectIntegrityException or ObjectNotFoundException)
             {
                 LogUnreadableStored(logger, studyId, reference.Key, ex.Message);
             }
@@ -117,7 +121,7 @@ public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger,
         LogReceived(logger, studyId, instances.Count, source);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Study {StudyId}: stored object {Key} does not parse as DICOM and is left out ({Reason})")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Study {StudyId}: stored object {Key} cannot be read back as DICOM and is left out ({Reason})")]
     private static partial void LogUnreadableStored(ILogger logger, Guid studyId, string key, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Study {StudyId} failed in ingestion: {Code}")]

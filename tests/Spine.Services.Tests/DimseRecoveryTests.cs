@@ -112,4 +112,24 @@ public sealed class DimseRecoveryTests
         var record = await second.Service<IStudyLedger>().FindAsync(studyId);
         Assert.Equal([StageOutcome.Started, StageOutcome.Completed], record!.Transitions.Where(t => t.Stage == PipelineStage.Ingestion).Select(t => t.Outcome));
     }
+
+    [Fact]
+    public async Task Instances_damaged_in_storage_during_a_restart_are_left_out_and_the_rest_of_the_study_is_received()
+    {
+        var (uid, files) = Study(969696, Directory.CreateTempSubdirectory("spine-recovery-").FullName);
+        var (root, studyId) = await InterruptedAsync(uid, files.Take(7));
+        var instancesFolder = Path.Combine("studies", studyId.ToString("n"), "instances") + Path.DirectorySeparatorChar;
+        var stored = Directory.GetFiles(root, "*", SearchOption.AllDirectories).Where(path => path.Contains(instancesFolder, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        var data = stored.Where(path => path.EndsWith(".dcm", StringComparison.Ordinal)).ToList();
+        var meta = stored.Where(path => path.EndsWith(".dcm.json", StringComparison.Ordinal)).ToList();
+        Assert.Equal(7, data.Count);
+        await File.WriteAllBytesAsync(data[0], new byte[1000]);                  // bytes changed on the disk
+        await File.WriteAllTextAsync(meta[^1], "not json");                       // its metadata damaged
+
+        await using var second = await StartAsync(Settings(quietSeconds: 1), root);
+
+        var received = await second.WaitForAsync<StudyReceived>(m => m.StudyInstanceUid == uid, seconds: 30);
+        Assert.Equal(studyId, received.StudyId);
+        Assert.Equal(5, received.InstanceCount);
+    }
 }

@@ -90,9 +90,19 @@ public sealed class FileSystemObjectStore : IObjectStore
         }
 
         await using var meta = File.OpenRead(metaPath);
-        var stored = await JsonSerializer.DeserializeAsync(meta, FileSystemStoreJsonContext.Default.StoredObjectMeta, cancellationToken)
-            ?? throw new ObjectStoreException($"Object {Bucket}/{key}: its metadata file is empty.");
-        return new ObjectRef { Bucket = Bucket, Key = key, ContentType = stored.ContentType, Length = stored.Length, Sha256 = stored.Sha256 };
+        StoredObjectMeta? stored;
+        try
+        {
+            stored = await JsonSerializer.DeserializeAsync(meta, FileSystemStoreJsonContext.Default.StoredObjectMeta, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            throw new ObjectIntegrityException($"Object {Bucket}/{key}: its metadata file is damaged ({ex.Message}).", ex);
+        }
+
+        return stored is { ContentType: not null, Sha256: not null }
+            ? new ObjectRef { Bucket = Bucket, Key = key, ContentType = stored.ContentType, Length = stored.Length, Sha256 = stored.Sha256 }
+            : throw new ObjectIntegrityException($"Object {Bucket}/{key}: its metadata file lacks the content type or SHA-256.");
     }
 
     public async Task<IReadOnlyList<ObjectRef>> ListAsync(string prefix, CancellationToken cancellationToken = default)
@@ -110,10 +120,17 @@ public sealed class FileSystemObjectStore : IObjectStore
             .Select(path => Path.GetRelativePath(objects, path).Replace(Path.DirectorySeparatorChar, '/'))
             .Order(StringComparer.Ordinal))
         {
-            // An object is whole once its data file is in place (its metadata is written first).
-            if (await StatAsync(key, cancellationToken) is { } stored)
+            // An object is whole once its data file is in place (its metadata is written first); one whose metadata
+            // is damaged is not whole either, and is left for its reader to find missing rather than failing the list.
+            try
             {
-                listed.Add(stored);
+                if (await StatAsync(key, cancellationToken) is { } stored)
+                {
+                    listed.Add(stored);
+                }
+            }
+            catch (ObjectIntegrityException)
+            {
             }
         }
 

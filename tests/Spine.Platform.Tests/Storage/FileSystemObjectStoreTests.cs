@@ -54,6 +54,20 @@ public sealed class FileSystemObjectStoreTests : ObjectStoreContract, IDisposabl
     }
 
     [Fact]
+    public async Task An_object_whose_metadata_is_damaged_is_left_out_of_lists_and_stat_names_the_damage()
+    {
+        var folder = $"tests/{Guid.NewGuid():n}/";
+        var whole = await _store.PutAsync(folder + "a.dcm", new MemoryStream([1, 2, 3]), "application/dicom");
+        await _store.PutAsync(folder + "b.dcm", new MemoryStream([4, 5, 6]), "application/dicom");
+        await File.WriteAllTextAsync(Path.Combine(_root, "spine-test", "meta", folder + "b.dcm.json"), "{\"contentType\":");
+
+        Assert.Equal([whole], await _store.ListAsync(folder));
+        var error = await Assert.ThrowsAsync<ObjectIntegrityException>(() => _store.StatAsync(folder + "b.dcm"));
+        Assert.Contains(folder + "b.dcm", error.Message, StringComparison.Ordinal);
+        Assert.Contains("metadata file is damaged", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Replacing_an_object_leaves_only_its_data_and_metadata_files()
     {
         var key = $"tests/{Guid.NewGuid():n}/report.json";
