@@ -24,6 +24,19 @@ internal static class DeploymentRules
         Assert.Contains(container.VolumeMounts ?? [], m => m.MountPath == "/tmp");
     }
 
+    /// <summary>
+    /// One ingestion process at a time, during a rollout too: a starting ingestion reopens the DIMSE studies left
+    /// unfinished, which a second one still receiving them would then complete twice.
+    /// </summary>
+    public static void AssertOneIngestionAtATime(IEnumerable<V1Deployment> deployments, Func<V1Deployment, string> service, string source)
+    {
+        var all = deployments.ToList();
+        var ingestion = Assert.Single(all, d => service(d) == "ingestion");
+        Assert.Equal(1, ingestion.Spec.Replicas);
+        Assert.True(ingestion.Spec.Strategy?.Type == "Recreate", $"{source}: ingestion's strategy is {ingestion.Spec.Strategy?.Type ?? "the default rolling update"}");
+        Assert.All(all.Where(d => d != ingestion), d => Assert.NotEqual("Recreate", d.Spec.Strategy?.Type));
+    }
+
     public static void AssertSelectorsMatch(List<object> objects, string source)
     {
         var pods = objects.OfType<V1Deployment>().Select(d => d.Spec.Template.Metadata.Labels).ToList();

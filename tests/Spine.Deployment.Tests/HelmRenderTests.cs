@@ -30,6 +30,7 @@ public sealed class HelmRenderTests
         Assert.Equal(SpineServices.Names.Order(StringComparer.Ordinal), deployments.Select(Service).Order(StringComparer.Ordinal));
         Assert.All(deployments, d => Assert.Equal($"{Release}-{Service(d)}", d.Metadata.Name));
         Assert.All(deployments, d => DeploymentRules.AssertHardened(d, Service(d), "helm"));
+        DeploymentRules.AssertOneIngestionAtATime(deployments, Service, "helm");
         Assert.Equal(6, objects.OfType<V1PodDisruptionBudget>().Count());
         Assert.Contains(objects.OfType<V1Service>(), s => s.Metadata.Name == $"{Release}-ingestion" && s.Spec.Ports.Any(p => p.Port == 11112));
         Assert.NotEmpty(objects.OfType<V1NetworkPolicy>());

@@ -43,6 +43,7 @@ public sealed class KubernetesManifestTests
 
         Assert.Equal(SpineServices.Names.Order(StringComparer.Ordinal), deployments.Select(d => d.Metadata.Name).Order(StringComparer.Ordinal));
         Assert.All(deployments, d => DeploymentRules.AssertHardened(d, d.Metadata.Name, overlay));
+        DeploymentRules.AssertOneIngestionAtATime(deployments, d => d.Metadata.Name, overlay);
     }
 
     [Theory]

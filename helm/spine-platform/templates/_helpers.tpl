@@ -33,6 +33,8 @@ spec:
   {{- if not $service.autoscaling.enabled }}
   replicas: {{ $service.replicas }}
   {{- end }}
+  strategy:
+    type: {{ $service.strategy }}
   selector:
     matchLabels:
       {{- include "spine.selectorLabels" . | nindent 6 }}
