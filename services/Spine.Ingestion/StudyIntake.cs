@@ -21,8 +21,7 @@ public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger,
     {
         ArgumentNullException.ThrowIfNull(file);
         var sopInstanceUid = SopInstanceUidOf(file);
-        await using var content = new ReadOnlyMemoryStream(part10);
-        var stored = await store.PutAsync(StudyKeys.Instance(studyId, sopInstanceUid), content, "application/dicom", cancellationToken);
+        var stored = await store.PutAsync(StudyKeys.Instance(studyId, sopInstanceUid), part10, "application/dicom", cancellationToken);
         return ManifestEntry(file, stored);
     }
 
@@ -129,50 +128,4 @@ public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger,
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} received: {Instances} instances stored ({Source})")]
     private static partial void LogReceived(ILogger logger, Guid studyId, int instances, string source);
-
-    /// <summary>A read-only stream over memory, so an instance is stored without another copy.</summary>
-    private sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => true;
-        public override bool CanWrite => false;
-        public override long Length => memory.Length;
-
-        public override long Position
-        {
-            get => _position;
-            set => _position = (int)Math.Clamp(value, 0, memory.Length);
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var n = Math.Min(buffer.Length, memory.Length - _position);
-            memory.Span.Slice(_position, n).CopyTo(buffer);
-            _position += n;
-            return n;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer, offset, count));
-
-        public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
-        {
-            SeekOrigin.Begin => offset,
-            SeekOrigin.Current => _position + offset,
-            _ => memory.Length + offset,
-        };
-
-        public override void Flush()
-        {
-        }
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
@@ -29,40 +30,80 @@ public sealed class FileSystemObjectStore : IObjectStore
     public async Task<ObjectRef> PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var (dataPath, metaPath) = PathsOf(key);
-        var (dataFolder, metaFolder) = (Path.GetDirectoryName(dataPath)!, Path.GetDirectoryName(metaPath)!);
-        var temporary = Path.Combine(_bucketRoot, "tmp", Guid.NewGuid().ToString("n"));
-        Directory.CreateDirectory(Path.GetDirectoryName(temporary)!);
-        CreateFolderDurably(dataFolder);
-        CreateFolderDurably(metaFolder);
-        var metaTemporary = metaPath + "." + Guid.NewGuid().ToString("n") + ".tmp";
+        var target = Prepare(key);
         try
         {
-            await using var data = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            await using var data = new FileStream(target.Temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
             var (length, sha256) = await ContentHashing.CopyAsync(content, data, cancellationToken);
             await data.FlushAsync(cancellationToken);
-            var reference = new ObjectRef { Bucket = Bucket, Key = key, ContentType = contentType, Length = length, Sha256 = sha256 };
-            using var meta = File.OpenHandle(metaTemporary, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            RandomAccess.Write(meta, JsonSerializer.SerializeToUtf8Bytes(new StoredObjectMeta(contentType, length, sha256), FileSystemStoreJsonContext.Default.StoredObjectMeta), 0);
-
-            // Both files' data reach the disk before their new names can (a power cut then leaves the old object,
-            // nothing, or the whole new one, never a name over unwritten data); then one journal commit takes both
-            // files and both folders when their fsyncs run together (in a row, each waited for a commit of its own).
             OrderBeforeRename(data.SafeFileHandle);
-            OrderBeforeRename(meta);
-            File.Move(metaTemporary, metaPath, overwrite: true);
-            File.Move(temporary, dataPath, overwrite: true);
-            await Task.WhenAll(
-                Task.Run(() => RandomAccess.FlushToDisk(data.SafeFileHandle), CancellationToken.None),
-                Task.Run(() => RandomAccess.FlushToDisk(meta), CancellationToken.None),
-                Task.Run(() => Durability.SyncDirectory(dataFolder), CancellationToken.None),
-                Task.Run(() => Durability.SyncDirectory(metaFolder), CancellationToken.None));
-            return reference;
+            return await CommitAsync(target, data.SafeFileHandle, length, sha256, contentType);
         }
         finally
         {
-            File.Delete(temporary);
-            File.Delete(metaTemporary);
+            target.DeleteTemporaryFiles();
+        }
+    }
+
+    public async Task<ObjectRef> PutAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken = default)
+    {
+        var target = Prepare(key);
+        try
+        {
+            using var data = File.OpenHandle(target.Temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            RandomAccess.Write(data, content.Span, 0);
+
+            // The disk takes the data while it is hashed.
+            var writtenBack = Task.Run(() => OrderBeforeRename(data), CancellationToken.None);
+            var sha256 = Convert.ToHexStringLower(SHA256.HashData(content.Span));
+            await writtenBack;
+            return await CommitAsync(target, data, content.Length, sha256, contentType);
+        }
+        finally
+        {
+            target.DeleteTemporaryFiles();
+        }
+    }
+
+    /// <summary>
+    /// The written data file and its metadata file are moved into place and made durable. Both files' data reach the
+    /// disk before their new names can (a power cut then leaves the old object, nothing, or the whole new one, never a
+    /// name over unwritten data); then one journal commit takes both files and both folders when their fsyncs run
+    /// together (in a row, each waited for a commit of its own).
+    /// </summary>
+    private async Task<ObjectRef> CommitAsync(PendingObject target, SafeFileHandle data, long length, string sha256, string contentType)
+    {
+        using var meta = File.OpenHandle(target.MetaTemporary, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        RandomAccess.Write(meta, JsonSerializer.SerializeToUtf8Bytes(new StoredObjectMeta(contentType, length, sha256), FileSystemStoreJsonContext.Default.StoredObjectMeta), 0);
+        OrderBeforeRename(meta);
+        File.Move(target.MetaTemporary, target.MetaPath, overwrite: true);
+        File.Move(target.Temporary, target.DataPath, overwrite: true);
+        await Task.WhenAll(
+            Task.Run(() => RandomAccess.FlushToDisk(data), CancellationToken.None),
+            Task.Run(() => RandomAccess.FlushToDisk(meta), CancellationToken.None),
+            Task.Run(() => Durability.SyncDirectory(Path.GetDirectoryName(target.DataPath)!), CancellationToken.None),
+            Task.Run(() => Durability.SyncDirectory(Path.GetDirectoryName(target.MetaPath)!), CancellationToken.None));
+        return new ObjectRef { Bucket = Bucket, Key = target.Key, ContentType = contentType, Length = length, Sha256 = sha256 };
+    }
+
+    /// <summary>Where an object will be written: its folders exist (durably), its temporary files do not yet.</summary>
+    private PendingObject Prepare(string key)
+    {
+        var (dataPath, metaPath) = PathsOf(key);
+        var temporaryFolder = Path.Combine(_bucketRoot, "tmp");
+        Directory.CreateDirectory(temporaryFolder);
+        CreateFolderDurably(Path.GetDirectoryName(dataPath)!);
+        CreateFolderDurably(Path.GetDirectoryName(metaPath)!);
+        return new PendingObject(key, dataPath, metaPath, Path.Combine(temporaryFolder, Guid.NewGuid().ToString("n")), metaPath + "." + Guid.NewGuid().ToString("n") + ".tmp");
+    }
+
+    private sealed record PendingObject(string Key, string DataPath, string MetaPath, string Temporary, string MetaTemporary)
+    {
+        /// <summary>Whatever was not moved into place (nothing, after a commit).</summary>
+        public void DeleteTemporaryFiles()
+        {
+            File.Delete(Temporary);
+            File.Delete(MetaTemporary);
         }
     }
 

@@ -14,6 +14,9 @@ public interface IObjectStore
     /// <summary>Stores the rest of <paramref name="content"/> under <paramref name="key"/>, replacing what was there.</summary>
     Task<ObjectRef> PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken = default);
 
+    /// <summary>Stores bytes already in memory under <paramref name="key"/>, replacing what was there (no copy through a stream).</summary>
+    Task<ObjectRef> PutAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Opens the object for reading. The stream throws <see cref="ObjectIntegrityException"/> when its end is reached and
     /// the bytes read do not have the length and SHA-256 of <paramref name="reference"/>.

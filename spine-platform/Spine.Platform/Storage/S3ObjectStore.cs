@@ -88,6 +88,12 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
+    public async Task<ObjectRef> PutAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken = default)
+    {
+        await using var stream = new ReadOnlyMemoryStream(content);
+        return await PutAsync(key, stream, contentType, cancellationToken);
+    }
+
     public Task<Stream> OpenReadAsync(ObjectRef reference, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);

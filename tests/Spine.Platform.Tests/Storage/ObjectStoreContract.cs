@@ -43,6 +43,21 @@ public abstract class ObjectStoreContract
     }
 
     [Fact]
+    public async Task Put_from_memory_stores_the_bytes_as_put_from_a_stream_does()
+    {
+        var bytes = RandomBytes(2 * 1024 * 1024 + 3);
+        var fromStream = await Store.PutAsync(NewKey(), new MemoryStream(bytes), "application/dicom");
+
+        var fromMemory = await Store.PutAsync(NewKey(), bytes.AsMemory(1, bytes.Length - 1), "application/dicom");
+
+        Assert.Equal(bytes.Length - 1, fromMemory.Length);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes.AsSpan(1))), fromMemory.Sha256);
+        Assert.NotEqual(fromStream.Sha256, fromMemory.Sha256);
+        Assert.Equal(bytes[1..], await ReadAllAsync(fromMemory));
+        Assert.Equal(fromMemory, await Store.StatAsync(fromMemory.Key));
+    }
+
+    [Fact]
     public async Task Put_from_a_stream_that_cannot_seek_stores_it_whole()
     {
         var bytes = RandomBytes(1024 * 1024 + 5);
