@@ -1,10 +1,12 @@
 using System.Buffers;
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Spine.Contracts.V1;
 using Spine.Dicom;
 using Spine.Dicom.Network;
+using Spine.Platform.Hosting;
 
 namespace Spine.Ingestion;
 
@@ -16,6 +18,12 @@ namespace Spine.Ingestion;
 /// </summary>
 public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOptions> options, TimeProvider time, ILogger<DimseIntake> logger) : IStorageHandler
 {
+    private static readonly Counter<long> Instances = SpineTelemetry.Meter.CreateCounter<long>(
+        "spine.dimse.instances", "{instance}", "C-STORE requests by outcome: stored, duplicate (stored once already), unreadable, mismatch (no Study Instance UID, or not the SOP instance its command names), failed (storage or ledger out of reach: the sender is told to retry).");
+
+    private static readonly Histogram<double> StoreDuration = SpineTelemetry.Meter.CreateHistogram<double>(
+        "spine.dimse.store.duration", "s", "From a C-STORE's complete data set to its durable storage, for stored instances.");
+
     private readonly Dictionary<string, OpenStudy> _open = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
@@ -39,6 +47,20 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
 
     private async Task<ushort> StoreAsync(AssociationInfo association, DimseCommand request, ReadOnlyMemory<byte> part10, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
+        var (status, outcome) = await StoreAndClassifyAsync(association, request, part10, cancellationToken);
+        var callingAe = new KeyValuePair<string, object?>(DicomNetworkTelemetry.CallingAeTag, association.CallingAeTitle);
+        Instances.Add(1, new KeyValuePair<string, object?>(DicomNetworkTelemetry.OutcomeTag, outcome), callingAe);
+        if (outcome == "stored")
+        {
+            StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds, callingAe);
+        }
+
+        return status;
+    }
+
+    private async Task<(ushort Status, string Outcome)> StoreAndClassifyAsync(AssociationInfo association, DimseCommand request, ReadOnlyMemory<byte> part10, CancellationToken cancellationToken)
+    {
         DicomFile file;
         try
         {
@@ -48,14 +70,14 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
         catch (DicomFormatException ex)
         {
             LogUnreadable(logger, association.CallingAeTitle, ex.Message);
-            return DimseStatus.CannotUnderstand;
+            return (DimseStatus.CannotUnderstand, "unreadable");
         }
 
         var studyUid = file.Dataset.GetString(DicomTags.StudyInstanceUid);
         if (string.IsNullOrEmpty(studyUid) || file.Dataset.GetString(DicomTags.SopInstanceUid) != request.AffectedSopInstanceUid)
         {
             LogMismatch(logger, association.CallingAeTitle);
-            return DimseStatus.DataSetDoesNotMatchSopClass;
+            return (DimseStatus.DataSetDoesNotMatchSopClass, "mismatch");
         }
 
         OpenStudy study;
@@ -71,7 +93,7 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
             study.Associations.Add(association.Id);
             if (!study.Received.Add(request.AffectedSopInstanceUid!))
             {
-                return DimseStatus.Success;
+                return (DimseStatus.Success, "duplicate");
             }
         }
 
@@ -90,7 +112,7 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
                 study.Instances.Add(stored);
             }
 
-            return DimseStatus.Success;
+            return (DimseStatus.Success, "stored");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -102,7 +124,7 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
             }
 
             LogStoreFailed(logger, study.StudyId, ex.Message);
-            return DimseStatus.OutOfResources;
+            return (DimseStatus.OutOfResources, "failed");
         }
     }
 
@@ -186,6 +208,10 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
     {
         foreach (var study in studies)
         {
+            // One span per study assembled over DIMSE, under the association that completed it when one did.
+            using var activity = SpineTelemetry.Source.StartActivity("dimse study complete");
+            activity?.SetTag(SpineTelemetry.StudyIdTag, study.StudyId.ToString());
+            activity?.SetTag("spine.instances", study.Instances.Count);
             if (study.Instances.Count > 0)
             {
                 await intake.CompleteAsync(study.StudyId, study.StudyInstanceUid, [.. study.Instances], [], "dimse", CancellationToken.None);

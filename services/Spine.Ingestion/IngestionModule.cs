@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Spine.Dicom.Network;
 using Spine.Platform.Hosting;
 
 namespace Spine.Ingestion;
@@ -19,6 +22,8 @@ public static class IngestionModule
             builder.Services.AddSingleton<FolderImport>();
             builder.Services.AddSingleton<DimseIntake>();
             builder.Services.AddHostedService<DimseListener>();
+            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(DicomNetworkTelemetry.Name));
+            builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(DicomNetworkTelemetry.Name));
         },
         endpoints =>
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -114,13 +115,16 @@ public sealed class DicomServer : IAsyncDisposable
         await using var network = new NetworkStream(socket, ownsSocket: true);
         if (_settings.AllowedHosts.Count > 0 && !_settings.AllowedHosts.Contains(remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address))
         {
+            DicomNetworkTelemetry.Count("refused");
             _handler.Refused(string.Empty, remote, "host not on the allow-list: connection closed");
             return;
         }
 
+        using var activity = DicomNetworkTelemetry.Source.StartActivity("dicom association", ActivityKind.Server);
         var cancellationToken = _stopping.Token;
         AssociationInfo? association = null;
         var released = false;
+        var ending = "cut";
         var slot = false;
         Stream connection = new QuickAckStream(socket, network);
         try
@@ -143,6 +147,8 @@ public sealed class DicomServer : IAsyncDisposable
 
             if (Reject(request) is { } reject)
             {
+                DicomNetworkTelemetry.Count("rejected");
+                activity?.SetTag(DicomNetworkTelemetry.OutcomeTag, "rejected");
                 _handler.Refused(request.Header.CallingAeTitle, remote, reject.ToString());
                 await connection.WriteAsync(PduCodec.Encode(reject), cancellationToken);
                 return;
@@ -151,6 +157,8 @@ public sealed class DicomServer : IAsyncDisposable
             slot = await _slots.WaitAsync(0, cancellationToken);
             if (!slot)
             {
+                DicomNetworkTelemetry.Count("busy");
+                activity?.SetTag(DicomNetworkTelemetry.OutcomeTag, "busy");
                 _handler.Refused(request.Header.CallingAeTitle, remote, $"{AssociateReject.LocalLimitExceeded} ({_settings.MaxAssociations} associations)");
                 await connection.WriteAsync(PduCodec.Encode(AssociateReject.LocalLimitExceeded), cancellationToken);
                 return;
@@ -161,16 +169,25 @@ public sealed class DicomServer : IAsyncDisposable
             await connection.WriteAsync(PduCodec.Encode(new AssociateAccept(header, results)), cancellationToken);
             var accepted = results.Where(r => r.Accepted).ToDictionary(r => r.Id, r => (request.Contexts.First(c => c.Id == r.Id).AbstractSyntax, r.TransferSyntax));
             association = new AssociationInfo(Guid.NewGuid(), request.Header.CallingAeTitle, request.Header.CalledAeTitle, remote, accepted);
+            var callingAe = new KeyValuePair<string, object?>(DicomNetworkTelemetry.CallingAeTag, association.CallingAeTitle);
+            DicomNetworkTelemetry.Requests.Add(1, new KeyValuePair<string, object?>(DicomNetworkTelemetry.OutcomeTag, "accepted"), callingAe);
+            DicomNetworkTelemetry.Active.Add(1, callingAe);
+            activity?.SetTag(DicomNetworkTelemetry.CallingAeTag, association.CallingAeTitle);
+            activity?.SetTag("dicom.called_ae", association.CalledAeTitle);
+            activity?.SetTag("dicom.presentation_contexts", accepted.Count);
             using var channel = new DimseChannel(connection, _settings.MaxPduLength, request.Header.MaxPduLength, accepted.Keys.ToHashSet());
             released = await ServeMessagesAsync(channel, connection, association, cancellationToken);
+            ending = released ? "released" : "aborted";
         }
         catch (DicomNetworkException ex)
         {
+            ending = "protocol-error";
             _handler.Refused(association?.CallingAeTitle ?? string.Empty, remote, $"aborted: {ex.Message}");
             await TryWriteAsync(connection, PduCodec.Encode(new Abort(2, ex.AbortReason)));
         }
         catch (TimeoutException ex)
         {
+            ending = "timed-out";
             _handler.Refused(association?.CallingAeTitle ?? string.Empty, remote, $"aborted: {ex.Message}");
             await TryWriteAsync(connection, PduCodec.Encode(new Abort(2, 0)));
         }
@@ -180,6 +197,7 @@ public sealed class DicomServer : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            ending = "failed";
             // A fault of this association (or of its handler) ends it alone, and is said, never lost in a background task.
             _handler.Refused(association?.CallingAeTitle ?? string.Empty, remote, $"aborted after an internal error: {ex.GetType().Name}: {ex.Message}");
             await TryWriteAsync(connection, PduCodec.Encode(new Abort(2, 0)));
@@ -198,7 +216,22 @@ public sealed class DicomServer : IAsyncDisposable
 
             if (association is not null)
             {
+                var callingAe = new KeyValuePair<string, object?>(DicomNetworkTelemetry.CallingAeTag, association.CallingAeTitle);
+                DicomNetworkTelemetry.Active.Add(-1, callingAe);
+                DicomNetworkTelemetry.Ended.Add(1, new KeyValuePair<string, object?>(DicomNetworkTelemetry.OutcomeTag, ending), callingAe);
+                activity?.SetTag(DicomNetworkTelemetry.OutcomeTag, ending);
+                if (ending is "protocol-error" or "failed")
+                {
+                    activity?.SetStatus(ActivityStatusCode.Error);
+                }
+
                 await _handler.AssociationEndedAsync(association, released);
+            }
+            else if (ending is "protocol-error" or "timed-out" or "failed")
+            {
+                // A connection that never became an association: garbage, silence past the ARTIM timer, or a fault.
+                DicomNetworkTelemetry.Count(ending);
+                activity?.SetTag(DicomNetworkTelemetry.OutcomeTag, ending);
             }
         }
     }
@@ -216,6 +249,7 @@ public sealed class DicomServer : IAsyncDisposable
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException)
         {
+            DicomNetworkTelemetry.Count("tls-failed");
             _handler.Refused(string.Empty, remote, $"TLS handshake failed: {ex.Message}");
             await tls.DisposeAsync();
             return null;
@@ -277,6 +311,19 @@ public sealed class DicomServer : IAsyncDisposable
     /// <returns>True when the association was released, false when the peer aborted or closed it.</returns>
     private async Task<bool> ServeMessagesAsync(DimseChannel channel, Stream network, AssociationInfo association, CancellationToken cancellationToken)
     {
+        var stores = 0;
+        try
+        {
+            return await ServeMessagesAsync(channel, network, association, () => stores++, cancellationToken);
+        }
+        finally
+        {
+            Activity.Current?.SetTag("dicom.c_store_requests", stores);
+        }
+    }
+
+    private async Task<bool> ServeMessagesAsync(DimseChannel channel, Stream network, AssociationInfo association, Action stored, CancellationToken cancellationToken)
+    {
         while (true)
         {
             switch (await channel.ReceiveAsync(_settings.IdleTimeout, cancellationToken))
@@ -285,6 +332,7 @@ public sealed class DicomServer : IAsyncDisposable
                     await channel.SendAsync(echo.ContextId, Response(echo.Command, DimseCommand.CEchoResponse, DimseStatus.Success), null, cancellationToken);
                     break;
                 case MessageReceived { Command.CommandField: DimseCommand.CStoreRequest, DataSet: { } dataSet } store:
+                    stored();
                     var status = await _handler.StoreAsync(association, store.Command, association.Contexts[store.ContextId].TransferSyntax, dataSet, cancellationToken);
                     await channel.SendAsync(store.ContextId, Response(store.Command, DimseCommand.CStoreResponse, status), null, cancellationToken);
                     break;
