@@ -1,9 +1,12 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Spine.Contracts.V1;
 using Spine.Dicom;
 using Spine.Dicom.Network;
+using Spine.Platform.Hosting;
 using Spine.Platform.Storage;
 
 namespace Spine.Reporting;
@@ -15,6 +18,11 @@ namespace Spine.Reporting;
 /// </summary>
 public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOptions> options, ILogger<ExportConsumer> logger) : IConsumer<StudyReportPublished>
 {
+    public const string DestinationTag = "spine.export.destination";
+
+    private static readonly Counter<long> Attempts = SpineTelemetry.Meter.CreateCounter<long>(
+        "spine.export.attempts", "{attempt}", "Attempts to store a study's result objects in a PACS, by destination and outcome: stored, failed (tried again), gave-up (the message goes back to the bus's retries).");
+
     public async Task Consume(ConsumeContext<StudyReportPublished> context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -45,27 +53,41 @@ public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOp
     private async Task SendWithRetriesAsync(ExportDestination destination, ExportOptions settings, Guid studyId, List<byte[]> objects, CancellationToken cancellationToken)
     {
         var delay = TimeSpan.FromSeconds(settings.FirstRetryDelaySeconds);
+        var destinationTag = new KeyValuePair<string, object?>(DestinationTag, destination.Name);
         for (var attempt = 1; ; attempt++)
         {
+            // A span per attempt, so that a trace shows each wait on an unreachable PACS.
+            using var activity = SpineTelemetry.Source.StartActivity("dicom export", ActivityKind.Client);
+            activity?.SetTag(DestinationTag, destination.Name);
+            activity?.SetTag("spine.export.attempt", attempt);
+            activity?.SetTag("spine.export.objects", objects.Count);
             try
             {
                 await SendAsync(destination, settings.CallingAeTitle, objects, cancellationToken);
+                Attempts.Add(1, new KeyValuePair<string, object?>(OutcomeTag, "stored"), destinationTag);
+                activity?.SetTag(OutcomeTag, "stored");
                 LogExported(logger, studyId, objects.Count, destination.Name, attempt);
                 return;
             }
             catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or DicomNetworkException or DicomAssociationRejectedException or ExportRefusedException or TimeoutException)
             {
+                var outcome = attempt >= settings.Attempts ? "gave-up" : "failed";
+                Attempts.Add(1, new KeyValuePair<string, object?>(OutcomeTag, outcome), destinationTag);
+                activity?.SetTag(OutcomeTag, outcome);
+                activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
                 LogAttemptFailed(logger, studyId, destination.Name, attempt, settings.Attempts, ex.Message);
                 if (attempt >= settings.Attempts)
                 {
                     throw;
                 }
-
-                await Task.Delay(delay, cancellationToken);
-                delay *= 2;
             }
+
+            await Task.Delay(delay, cancellationToken);
+            delay *= 2;
         }
     }
+
+    private const string OutcomeTag = "spine.export.outcome";
 
     private static async Task SendAsync(ExportDestination destination, string callingAeTitle, List<byte[]> objects, CancellationToken cancellationToken)
     {

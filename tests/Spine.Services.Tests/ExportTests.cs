@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Spine.Classification;
 using Spine.Contracts.V1;
@@ -16,6 +17,7 @@ namespace Spine.Services.Tests;
 [Trait(TestTraits.Category, TestTraits.Integration)]
 public sealed class ExportTests : IAsyncLifetime
 {
+    private const string Destination = "retried-pacs";
     private readonly int _pacsPort = SpineProcess.FreeTcpPort();
     private EmbeddedPlatform _platform = null!;
 
@@ -25,7 +27,7 @@ public sealed class ExportTests : IAsyncLifetime
             EmbeddedPlatform.Record<StudyReportPublished>,
             new Dictionary<string, string?>
             {
-                ["Spine:Export:Destinations:0:Name"] = "pacs",
+                ["Spine:Export:Destinations:0:Name"] = Destination,
                 ["Spine:Export:Destinations:0:Host"] = "127.0.0.1",
                 ["Spine:Export:Destinations:0:Port"] = _pacsPort.ToString(CultureInfo.InvariantCulture),
                 ["Spine:Export:Destinations:0:AeTitle"] = "ORTHANC",
@@ -36,6 +38,26 @@ public sealed class ExportTests : IAsyncLifetime
     [Fact]
     public async Task A_report_reaches_a_pacs_that_was_down_when_it_was_published_as_one_secondary_capture_per_finding()
     {
+        var attempts = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var meters = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == "spine.export.attempts")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meters.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            var fields = tags.ToArray().ToDictionary(t => t.Key, t => t.Value);
+            if (Equals(fields.GetValueOrDefault(ExportConsumer.DestinationTag), Destination))
+            {
+                attempts.Enqueue((string)fields["spine.export.outcome"]!);
+            }
+        });
+        meters.Start();
         var phantom = PhantomGenerator.Generate(new PhantomOptions { Seed = 949494, Distractors = false });
         PhantomWriter.WriteStudy(phantom, Path.Combine(_platform.Root, "in"));
         var study = Assert.Single(await _platform.Service<FolderImport>().ImportAsync(Path.Combine(_platform.Root, "in", "dicom")));
@@ -65,6 +87,12 @@ public sealed class ExportTests : IAsyncLifetime
         });
         Assert.Single(files.Select(f => f.Dataset.GetString(DicomTags.PatientId)).Distinct());
         Assert.Equal(findings, files.Select(f => f.Dataset.GetString(DicomTags.InstanceNumber)).Distinct().Count());
+
+        // Operations see the attempts that failed while the PACS was down, then the one that stored the objects.
+        Assert.Equal("stored", attempts.Last());
+        Assert.Single(attempts, a => a == "stored");
+        Assert.Contains("failed", attempts);
+        Assert.DoesNotContain("gave-up", attempts);
     }
 
     public async Task DisposeAsync() => await _platform.DisposeAsync();
