@@ -173,20 +173,9 @@ internal static class DimseBench
             ["Plugins"] = new JsonArray(),
         };
         await File.WriteAllTextAsync(Path.Combine(folder, "orthanc.json"), configuration.ToJsonString());
-        var start = new ProcessStartInfo(OrthancExecutable) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add($"--logdir={folder}");
-        start.ArgumentList.Add(Path.Combine(folder, "orthanc.json"));
-        if (noDelay)
-        {
-            start.Environment["TCP_NODELAY"] = "1";
-        }
+        return await WithReceiverAsync(OrthancExecutable, [$"--logdir={folder}", Path.Combine(folder, "orthanc.json")], noDelay, UntilAnsweringAsync, () => run(dicomPort));
 
-        using var orthanc = Process.Start(start) ?? throw new InvalidOperationException("Orthanc did not start.");
-        orthanc.OutputDataReceived += (_, _) => { };
-        orthanc.ErrorDataReceived += (_, _) => { };
-        orthanc.BeginOutputReadLine();
-        orthanc.BeginErrorReadLine();
-        try
+        async Task UntilAnsweringAsync()
         {
             using var http = new HttpClient();
             for (var attempt = 0; ; attempt++)
@@ -196,7 +185,7 @@ internal static class DimseBench
                     using var system = await http.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/system"));
                     if (system.IsSuccessStatusCode)
                     {
-                        break;
+                        return;
                     }
                 }
                 catch (HttpRequestException) when (attempt < 100)
@@ -204,13 +193,6 @@ internal static class DimseBench
                     await Task.Delay(100);
                 }
             }
-
-            return await run(dicomPort);
-        }
-        finally
-        {
-            orthanc.Kill(entireProcessTree: true);
-            await orthanc.WaitForExitAsync();
         }
     }
 
@@ -218,8 +200,31 @@ internal static class DimseBench
     private static async Task<double> WithDiscardingStorescpAsync(bool noDelay, Func<int, Task<double>> run)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("storescp") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { "--ignore", "-aet", "DISCARD", port.ToString(CultureInfo.InvariantCulture) })
+        return await WithReceiverAsync("storescp", ["--ignore", "-aet", "DISCARD", port.ToString(CultureInfo.InvariantCulture)], noDelay, UntilListeningAsync, () => run(port));
+
+        async Task UntilListeningAsync()
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    using var probe = new System.Net.Sockets.TcpClient();
+                    await probe.ConnectAsync(System.Net.IPAddress.Loopback, port);
+                    return;
+                }
+                catch (System.Net.Sockets.SocketException) when (attempt < 100)
+                {
+                    await Task.Delay(50);
+                }
+            }
+        }
+    }
+
+    /// <summary>One receiver process for one measurement (its output drained, TCP_NODELAY=1 in its environment when asked), stopped after.</summary>
+    private static async Task<double> WithReceiverAsync(string executable, IEnumerable<string> arguments, bool noDelay, Func<Task> untilReady, Func<Task<double>> run)
+    {
+        var start = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -229,33 +234,20 @@ internal static class DimseBench
             start.Environment["TCP_NODELAY"] = "1";
         }
 
-        using var storescp = Process.Start(start) ?? throw new InvalidOperationException("storescp did not start (apt-get install dcmtk).");
-        storescp.OutputDataReceived += (_, _) => { };
-        storescp.ErrorDataReceived += (_, _) => { };
-        storescp.BeginOutputReadLine();
-        storescp.BeginErrorReadLine();
+        using var receiver = Process.Start(start) ?? throw new InvalidOperationException($"{executable} did not start (apt-get install orthanc dcmtk).");
+        receiver.OutputDataReceived += (_, _) => { };
+        receiver.ErrorDataReceived += (_, _) => { };
+        receiver.BeginOutputReadLine();
+        receiver.BeginErrorReadLine();
         try
         {
-            for (var attempt = 0; ; attempt++)
-            {
-                try
-                {
-                    using var probe = new System.Net.Sockets.TcpClient();
-                    await probe.ConnectAsync(System.Net.IPAddress.Loopback, port);
-                    break;
-                }
-                catch (System.Net.Sockets.SocketException) when (attempt < 100)
-                {
-                    await Task.Delay(50);
-                }
-            }
-
-            return await run(port);
+            await untilReady();
+            return await run();
         }
         finally
         {
-            storescp.Kill(entireProcessTree: true);
-            await storescp.WaitForExitAsync();
+            receiver.Kill(entireProcessTree: true);
+            await receiver.WaitForExitAsync();
         }
     }
 
