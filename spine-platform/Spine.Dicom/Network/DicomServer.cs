@@ -176,7 +176,7 @@ public sealed class DicomServer : IAsyncDisposable
             activity?.SetTag("dicom.called_ae", association.CalledAeTitle);
             activity?.SetTag("dicom.presentation_contexts", accepted.Count);
             using var channel = new DimseChannel(connection, _settings.MaxPduLength, request.Header.MaxPduLength, accepted.Keys.ToHashSet());
-            released = await ServeMessagesAsync(channel, connection, association, cancellationToken);
+            released = await ServeMessagesAsync(channel, connection, association, activity, cancellationToken);
             ending = released ? "released" : "aborted";
         }
         catch (DicomNetworkException ex)
@@ -309,7 +309,7 @@ public sealed class DicomServer : IAsyncDisposable
     }
 
     /// <returns>True when the association was released, false when the peer aborted or closed it.</returns>
-    private async Task<bool> ServeMessagesAsync(DimseChannel channel, Stream network, AssociationInfo association, CancellationToken cancellationToken)
+    private async Task<bool> ServeMessagesAsync(DimseChannel channel, Stream network, AssociationInfo association, Activity? activity, CancellationToken cancellationToken)
     {
         var stores = 0;
         try
@@ -318,7 +318,7 @@ public sealed class DicomServer : IAsyncDisposable
         }
         finally
         {
-            Activity.Current?.SetTag("dicom.c_store_requests", stores);
+            activity?.SetTag("dicom.c_store_requests", stores);
         }
     }
 
