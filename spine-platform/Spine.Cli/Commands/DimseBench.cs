@@ -24,6 +24,9 @@ internal static class DimseBench
 {
     private const string OrthancExecutable = "/usr/sbin/Orthanc";
 
+    // Orthanc serves 4 associations at once by default (DicomThreadsCount); so many senders, then.
+    private const int ParallelAssociations = 4;
+
     public static Command Create()
     {
         var instances = new Option<int>("--instances") { Description = "MR instances to send (384x384, 16 bit).", DefaultValueFactory = _ => 500 };
@@ -46,34 +49,37 @@ internal static class DimseBench
             var files = WriteInstances(Path.Combine(root, "instances"), count);
             var port = FreePort();
             using var host = await StartIngestionAsync(Path.Combine(root, "spine"), port, cancellationToken);
-            var rows = new List<(string Setting, double Spine, double Orthanc, double Discarding)>();
+            var rows = new List<(string Setting, double Spine, double SpineCpu, double Orthanc, double Discarding)>();
             // Each receiver first takes a short untimed association, so that neither run pays for starting up.
             var warmUp = files.Take(Math.Min(20, files.Count)).ToList();
-            foreach (var (setting, noDelay) in new[] { ("storescu defaults", false), ("TCP_NODELAY=1", true) })
+            foreach (var (setting, noDelay, associations) in new[] { ("storescu defaults", false, 1), ("TCP_NODELAY=1", true, 1), ($"TCP_NODELAY=1, {ParallelAssociations} associations at once", true, ParallelAssociations) })
             {
-                await SendAsync("SPINE", port, warmUp, noDelay, cancellationToken);
-                var spine = await SendAsync("SPINE", port, files, noDelay, cancellationToken);
-                var orthanc = await WithOrthancAsync(Path.Combine(root, $"orthanc-{noDelay}"), noDelay, async orthancPort =>
+                await SendAsync("SPINE", port, warmUp, noDelay, 1, cancellationToken);
+                // The SCP runs in this process: its processor time over the run, per instance (storescu's is its own).
+                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                var spine = await SendAsync("SPINE", port, files, noDelay, associations, cancellationToken);
+                var spineCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / count;
+                var orthanc = await WithOrthancAsync(Path.Combine(root, $"orthanc-{noDelay}-{associations}"), noDelay, async orthancPort =>
                 {
-                    await SendAsync("ORTHANC", orthancPort, warmUp, noDelay, cancellationToken);
-                    return await SendAsync("ORTHANC", orthancPort, files, noDelay, cancellationToken);
+                    await SendAsync("ORTHANC", orthancPort, warmUp, noDelay, 1, cancellationToken);
+                    return await SendAsync("ORTHANC", orthancPort, files, noDelay, associations, cancellationToken);
                 });
-                var discarding = await WithDiscardingStorescpAsync(noDelay, async storescpPort =>
+                var discarding = await WithDiscardingStorescpAsync(noDelay, associations > 1, async storescpPort =>
                 {
-                    await SendAsync("DISCARD", storescpPort, warmUp, noDelay, cancellationToken);
-                    return await SendAsync("DISCARD", storescpPort, files, noDelay, cancellationToken);
+                    await SendAsync("DISCARD", storescpPort, warmUp, noDelay, 1, cancellationToken);
+                    return await SendAsync("DISCARD", storescpPort, files, noDelay, associations, cancellationToken);
                 });
-                rows.Add((setting, count / spine, count / orthanc, count / discarding));
+                rows.Add((setting, count / spine, spineCpu, count / orthanc, count / discarding));
             }
 
             var stored = Directory.GetFiles(Path.Combine(root, "spine", "objects"), "*", SearchOption.AllDirectories).Count(f => f.Contains("instances", StringComparison.Ordinal) && !f.EndsWith(".json", StringComparison.Ordinal));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"storescu sending {count} MR instances (384x384, 16 bit, {new FileInfo(files[0]).Length / 1024} KiB each) over loopback, one association per run after an untimed one of {warmUp.Count}; the ingestion SCP stored {stored} objects in all."));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"storescu sending {count} MR instances (384x384, 16 bit, {new FileInfo(files[0]).Length / 1024} KiB each) over loopback, one association per run (or {ParallelAssociations} at once, each sending every {ParallelAssociations}th instance of the same study) after an untimed one of {warmUp.Count}; the ingestion SCP stored {stored} objects in all."));
             Console.WriteLine();
-            Console.WriteLine("| storescu and receiver environment | ingestion SCP (instances/s) | Orthanc (instances/s) | ratio | storescp discarding (instances/s) | ingestion SCP / discarding |");
-            Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
-            foreach (var (setting, spine, orthanc, discarding) in rows)
+            Console.WriteLine("| storescu and receiver environment | ingestion SCP (instances/s) | Orthanc (instances/s) | ratio | storescp discarding (instances/s) | ingestion SCP / discarding | ingestion SCP processor time per instance (ms) |");
+            Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var (setting, spine, spineCpu, orthanc, discarding) in rows)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {setting} | {spine:0.0} | {orthanc:0.0} | {spine / orthanc:0.0} | {discarding:0.0} | {spine / discarding:0.00} |"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {setting} | {spine:0.0} | {orthanc:0.0} | {spine / orthanc:0.0} | {discarding:0.0} | {spine / discarding:0.00} | {spineCpu:0.00} |"));
             }
 
             Console.WriteLine();
@@ -136,8 +142,18 @@ internal static class DimseBench
         return host;
     }
 
-    /// <summary>Runs storescu with every file in one association; returns its wall time in seconds.</summary>
-    private static async Task<double> SendAsync(string calledAeTitle, int port, IReadOnlyList<string> files, bool noDelay, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs storescu with the files in one association, or split over several storescu processes sending at once (as a
+    /// PACS pushing one study over parallel associations does); returns the wall time until the last one finished.
+    /// </summary>
+    private static async Task<double> SendAsync(string calledAeTitle, int port, IReadOnlyList<string> files, bool noDelay, int associations, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, associations).Select(part => StoreScuAsync(calledAeTitle, port, files.Where((_, i) => i % associations == part), noDelay, cancellationToken)));
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task StoreScuAsync(string calledAeTitle, int port, IEnumerable<string> files, bool noDelay, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("storescu") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in new[] { "-aet", "BENCH", "-aec", calledAeTitle, "127.0.0.1", port.ToString(CultureInfo.InvariantCulture) }.Concat(files))
@@ -150,12 +166,14 @@ internal static class DimseBench
             start.Environment["TCP_NODELAY"] = "1";
         }
 
-        var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException("storescu did not start (apt-get install dcmtk).");
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.StandardOutput.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);
-        return process.ExitCode == 0 ? clock.Elapsed.TotalSeconds : throw new InvalidOperationException($"storescu to {calledAeTitle} failed: {await errors}");
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"storescu to {calledAeTitle} failed: {await errors}");
+        }
     }
 
     /// <summary>A fresh Orthanc (default settings, its own storage) for one run.</summary>
@@ -197,10 +215,12 @@ internal static class DimseBench
     }
 
     /// <summary>dcmtk's storescp receiving and discarding every instance: what storescu and the loopback allow at most.</summary>
-    private static async Task<double> WithDiscardingStorescpAsync(bool noDelay, Func<int, Task<double>> run)
+    /// <param name="fork">A process per association (storescp takes one at a time otherwise).</param>
+    private static async Task<double> WithDiscardingStorescpAsync(bool noDelay, bool fork, Func<int, Task<double>> run)
     {
         var port = FreePort();
-        return await WithReceiverAsync("storescp", ["--ignore", "-aet", "DISCARD", port.ToString(CultureInfo.InvariantCulture)], noDelay, UntilListeningAsync, () => run(port));
+        string[] arguments = fork ? ["--ignore", "--fork", "-aet", "DISCARD", port.ToString(CultureInfo.InvariantCulture)] : ["--ignore", "-aet", "DISCARD", port.ToString(CultureInfo.InvariantCulture)];
+        return await WithReceiverAsync("storescp", arguments, noDelay, UntilListeningAsync, () => run(port));
 
         async Task UntilListeningAsync()
         {
