@@ -55,7 +55,8 @@ public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger,
 
     /// <summary>
     /// The instances stored for a study, read back from storage; a damaged, vanished or unparsable one is left out and
-    /// logged (its sender was never told it was stored, or will be asked for it again by the study's report).
+    /// logged, and the study goes on without it: a write cut by a crash was never acknowledged, so its sender sends it
+    /// again; one damaged after its acknowledgement stays missing, named in the log.
     /// </summary>
     public async Task<List<StoredInstance>> ReadStoredInstancesAsync(Guid studyId, CancellationToken cancellationToken)
     {

@@ -20,6 +20,8 @@ public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOp
 {
     public const string DestinationTag = "spine.export.destination";
 
+    private const string OutcomeTag = "spine.export.outcome";
+
     private static readonly Counter<long> Attempts = SpineTelemetry.Meter.CreateCounter<long>(
         "spine.export.attempts", "{attempt}", "Attempts to store a study's result objects in a PACS, by destination and outcome: stored, failed (tried again), gave-up (the message goes back to the bus's retries).");
 
@@ -86,8 +88,6 @@ public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOp
             delay *= 2;
         }
     }
-
-    private const string OutcomeTag = "spine.export.outcome";
 
     private static async Task SendAsync(ExportDestination destination, string callingAeTitle, List<byte[]> objects, CancellationToken cancellationToken)
     {

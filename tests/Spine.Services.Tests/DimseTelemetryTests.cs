@@ -76,7 +76,7 @@ public sealed class DimseTelemetryTests
         Assert.DoesNotContain(values, v => patient.Any(p => v.Contains(p, StringComparison.Ordinal)));
     }
 
-    /// <summary>This test's measurements: those of its scanner, and those no calling AE title is recorded for.</summary>
+    /// <summary>This test's measurements: those tagged with its scanner's calling AE title (other tests run beside it).</summary>
     private IEnumerable<(string Instrument, double Value, Dictionary<string, object?> Tags)> Of(string instrument) =>
         _measurements.Where(m => m.Instrument == instrument && Equals(m.Tags.GetValueOrDefault(DicomNetworkTelemetry.CallingAeTag), Scanner));
 

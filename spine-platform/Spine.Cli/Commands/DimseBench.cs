@@ -17,8 +17,8 @@ namespace Spine.Cli.Commands;
 /// <c>spine bench dimse</c>: dcmtk's storescu sends the same MR instances to ingestion's storage SCP (every instance
 /// stored in the object store before its C-STORE response) and to Orthanc (Debian's package, default settings, fresh
 /// storage each run) and to dcmtk's storescp discarding what it receives (the ceiling storescu and the loopback set),
-/// once with storescu's defaults and once with TCP_NODELAY=1 in the environment of the sender and of the receivers;
-/// throughputs and their ratios side by side.
+/// with storescu's defaults, with TCP_NODELAY=1 in the environment of the sender and of the receivers, and with
+/// TCP_NODELAY=1 over four associations at once; throughputs, their ratios and the SCP's processor time side by side.
 /// </summary>
 internal static class DimseBench
 {
@@ -30,7 +30,7 @@ internal static class DimseBench
     public static Command Create()
     {
         var instances = new Option<int>("--instances") { Description = "MR instances to send (384x384, 16 bit).", DefaultValueFactory = _ => 500 };
-        var command = new Command("dimse", "storescu to the ingestion SCP, to Orthanc and to a discarding storescp, with storescu's defaults and with TCP_NODELAY=1: instances per second and ratios.") { instances };
+        var command = new Command("dimse", "storescu to the ingestion SCP, to Orthanc and to a discarding storescp, with storescu's defaults, with TCP_NODELAY=1 and over four associations at once: instances per second and ratios.") { instances };
         command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(instances), cancellationToken));
         return command;
     }
