@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spine.Cli;
 using Spine.Cli.Commands;
 
 var root = new RootCommand("Spine Platform: automated, interpretable reading of lumbar spine MRI.")
@@ -13,4 +14,19 @@ var root = new RootCommand("Spine Platform: automated, interpretable reading of 
     AnalyzeCommand.CreateDemo(),
     HealthCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+
+try
+{
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception ex) when (StartupErrors.Describe(ex) is { } line)
+{
+    await Console.Error.WriteLineAsync(line);
+    return ExitCodes.Configuration;
+}
+catch (Exception ex)
+{
+    // A defect, not a user's mistake: keep the whole trace for the bug report.
+    await Console.Error.WriteLineAsync($"spine: unexpected error: {ex}");
+    return ExitCodes.Failure;
+}

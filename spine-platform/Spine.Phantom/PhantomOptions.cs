@@ -8,6 +8,17 @@ public sealed record LevelGrades(int CentralCanal, int ForaminalLeft, int Forami
     public static LevelGrades Normal { get; } = new(0, 0, 0, 0, 0);
 
     public IEnumerable<int> All => [CentralCanal, ForaminalLeft, ForaminalRight, FacetLeft, FacetRight];
+
+    /// <summary>The grade of one finding, as a report names it by kind and side.</summary>
+    public int Of(FindingKind kind, Side side) => (kind, side) switch
+    {
+        (FindingKind.CentralCanalStenosis, _) => CentralCanal,
+        (FindingKind.ForaminalStenosis, Side.Left) => ForaminalLeft,
+        (FindingKind.ForaminalStenosis, Side.Right) => ForaminalRight,
+        (FindingKind.FacetArthropathy, Side.Left) => FacetLeft,
+        (FindingKind.FacetArthropathy, Side.Right) => FacetRight,
+        _ => throw new ArgumentException($"No phantom grade for {kind} on side {side}."),
+    };
 }
 
 /// <summary>How a study is generated. Everything not given is drawn from the seed.</summary>

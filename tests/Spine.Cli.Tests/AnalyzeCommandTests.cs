@@ -8,9 +8,9 @@ public sealed class AnalyzeCommandTests : IDisposable
     private readonly string _root = Directory.CreateTempSubdirectory("spine-demo-").FullName;
 
     [Fact]
-    public async Task Demo_analyses_a_phantom_study_with_all_six_services_and_writes_its_report()
+    public async Task Demo_analyses_a_phantom_study_with_all_six_services_and_the_models_shipped_beside_spine_and_writes_its_report()
     {
-        await using var spine = await SpineProcess.RunAsync(["demo", "--out", _root, "--models", Path.Combine(RepositoryLayout.Root, "models")], Limit);
+        await using var spine = await SpineProcess.RunAsync(["demo", "--out", _root], Limit);
 
         Assert.True(spine.ExitCode == 0, spine.StandardOutput + spine.StandardError);
         foreach (var level in new[] { "L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1" })
@@ -23,6 +23,32 @@ public sealed class AnalyzeCommandTests : IDisposable
         var study = Directory.EnumerateDirectories(_root).Select(Path.GetFileName).Single(name => name is not ".spine" and not "phantom-study");
         Assert.Contains("<h2>Summary</h2>", await File.ReadAllTextAsync(Path.Combine(_root, study!, "report.html")), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(_root, study!, "report.json")));
+    }
+
+    [Theory]
+    [InlineData("demo")]
+    [InlineData("analyze")]
+    [InlineData("evaluate")]
+    [InlineData("bench pipeline")]
+    public async Task A_command_without_its_models_prints_one_line_naming_the_folder_and_how_to_fix_it(string command)
+    {
+        var missing = Path.Combine(_root, "models-renamed");
+        var output = Path.Combine(_root, "out");
+        string[] arguments = command switch
+        {
+            "analyze" => ["analyze", _root, "--out", output],
+            "evaluate" => ["evaluate", "--dataset", _root, "--out", output],
+            "demo" => ["demo", "--out", output],
+            _ => command.Split(' '),
+        };
+
+        await using var spine = await SpineProcess.RunAsync([.. arguments, "--models", missing], TimeSpan.FromMinutes(1));
+
+        Assert.Equal(3, spine.ExitCode);
+        var line = Assert.Single(spine.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(missing, line, StringComparison.Ordinal);
+        Assert.Contains("--models", line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output), "nothing is written before the models are found");
     }
 
     [Fact]

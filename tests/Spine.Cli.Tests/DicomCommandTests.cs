@@ -7,7 +7,7 @@ public sealed class DicomCommandTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
-    private static string CorpusFile(string name) => Path.Combine(RepositoryLayout.Shared, "dicom-corpus", name);
+    private static string CorpusFile(string name) => Path.Combine(RepositoryLayout.DicomCorpus, name);
 
     [Fact]
     public async Task Info_prints_the_data_set_in_the_dicom_json_model()

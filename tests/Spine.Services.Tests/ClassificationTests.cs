@@ -35,14 +35,7 @@ public sealed class ClassificationTests : IAsyncLifetime
             Assert.Equal(4, level.Measurements.Count);
             foreach (var finding in level.Findings)
             {
-                var expected = (finding.Kind, finding.Side) switch
-                {
-                    (FindingKind.CentralCanalStenosis, _) => truth.CentralCanal,
-                    (FindingKind.ForaminalStenosis, Side.Left) => truth.ForaminalLeft,
-                    (FindingKind.ForaminalStenosis, _) => truth.ForaminalRight,
-                    (_, Side.Left) => truth.FacetLeft,
-                    _ => truth.FacetRight,
-                };
+                var expected = truth.Of(finding.Kind, finding.Side);
                 (agree, total) = (agree + (finding.Grade == expected ? 1 : 0), total + 1);
             }
         }

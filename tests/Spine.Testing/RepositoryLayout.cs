@@ -7,8 +7,8 @@ public static class RepositoryLayout
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The shared folder beside the checkout (DICOM corpus, notes), read-only.</summary>
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+    /// <summary>Real DICOM files written by other toolkits (tests/data/dicom-corpus, see its MANIFEST.md).</summary>
+    public static string DicomCorpus => Path.Combine(Root, "tests", "data", "dicom-corpus");
 
     /// <summary>The built spine CLI of the same configuration as the tests (Debug or Release).</summary>
     public static string SpineCli

@@ -36,20 +36,34 @@ public sealed class ModelSet : IDisposable
 
     public IEnumerable<ModelFolder> All => [SegmenterModel, CentralCanal.Model, Foramen.Model, Facet.Model, CanalTreeModel];
 
+    /// <summary>The tasks the pipeline needs a model for.</summary>
+    public static IReadOnlyList<string> Tasks { get; } =
+        [ModelTasks.Segmentation, ModelTasks.CentralCanalTree, ModelTasks.CentralCanalCnn, ModelTasks.Foramen, ModelTasks.Facet];
+
+    /// <summary>
+    /// The newest model of every task under <paramref name="root"/>, each file checked against its SHA-256, without
+    /// opening a session: a quick check that a models folder is complete and intact before work starts.
+    /// </summary>
+    /// <exception cref="ModelFolderException">The folder is missing, a task has no model, or a model is damaged.</exception>
+    public static IReadOnlyDictionary<string, ModelFolder> FindAll(string root)
+    {
+        var fullRoot = Path.GetFullPath(root);
+        return Tasks.ToDictionary(task => task, task => ModelFolder.FindLatest(fullRoot, task)
+            ?? throw new ModelFolderException($"{fullRoot}: no model for task '{task}' (looked for NAME/VERSION/model.json with \"task\": \"{task}\")."));
+    }
+
     public static ModelSet Load(string root, int threads = 2)
     {
-        ModelFolder Required(string task) => ModelFolder.FindLatest(root, task)
-            ?? throw new ModelFolderException($"{root}: no model for task '{task}' (looked for NAME/VERSION/model.json with \"task\": \"{task}\").");
-
-        var treeFolder = Required(ModelTasks.CentralCanalTree);
+        var models = FindAll(root);
+        var treeFolder = models[ModelTasks.CentralCanalTree];
         var tree = JsonSerializer.Deserialize(treeFolder.Content, EvaluationJsonContext.Default.DecisionTree)
             ?? throw new ModelFolderException($"{treeFolder.Path}: {treeFolder.Manifest.File} holds no decision tree.");
         return new ModelSet(
-            Required(ModelTasks.Segmentation),
+            models[ModelTasks.Segmentation],
             threads,
-            new GraderSession(Required(ModelTasks.CentralCanalCnn), threads),
-            new GraderSession(Required(ModelTasks.Foramen), threads),
-            new GraderSession(Required(ModelTasks.Facet), threads),
+            new GraderSession(models[ModelTasks.CentralCanalCnn], threads),
+            new GraderSession(models[ModelTasks.Foramen], threads),
+            new GraderSession(models[ModelTasks.Facet], threads),
             tree,
             treeFolder);
     }

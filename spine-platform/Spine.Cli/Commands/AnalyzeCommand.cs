@@ -22,9 +22,11 @@ internal static class AnalyzeCommand
     {
         var folder = new Argument<DirectoryInfo>("folder") { Description = "Folder of DICOM files (searched recursively); other files are listed and skipped." };
         var output = new Option<DirectoryInfo>("--out") { Description = "Where reports (and the embedded store and ledger, under .spine) go.", DefaultValueFactory = _ => new DirectoryInfo("spine-out") };
-        var models = new Option<DirectoryInfo>("--models") { Description = "Models folder.", DefaultValueFactory = _ => new DirectoryInfo("models") };
+        var models = ModelsOption.Create();
         var command = new Command("analyze", "Analyse every study in a folder with all six services in this process; write each report as JSON and HTML.") { folder, output, models };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(folder)!, parse.GetValue(output)!, parse.GetValue(models)!, cancellationToken));
+        command.SetAction((parse, cancellationToken) => ModelsOption.Check("analyze", parse.GetValue(models)!) is { } exitCode
+            ? Task.FromResult(exitCode)
+            : RunAsync(parse.GetValue(folder)!, parse.GetValue(output)!, parse.GetValue(models)!, cancellationToken));
         return command;
     }
 
@@ -32,10 +34,15 @@ internal static class AnalyzeCommand
     {
         var output = new Option<DirectoryInfo>("--out") { Description = "Where the phantom study and its report go.", DefaultValueFactory = _ => new DirectoryInfo("spine-demo") };
         var seed = new Option<int>("--seed") { Description = "Seed of the phantom study.", DefaultValueFactory = _ => 20261128 };
-        var models = new Option<DirectoryInfo>("--models") { Description = "Models folder.", DefaultValueFactory = _ => new DirectoryInfo("models") };
+        var models = ModelsOption.Create();
         var command = new Command("demo", "Generate a synthetic phantom study (no patient data) and analyse it end to end.") { output, seed, models };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (ModelsOption.Check("demo", parse.GetValue(models)!) is { } exitCode)
+            {
+                return exitCode;
+            }
+
             var root = parse.GetValue(output)!;
             var study = Path.Combine(root.FullName, "phantom-study");
             Console.WriteLine($"Generating a synthetic lumbar study (seed {parse.GetValue(seed)}) in {study}");

@@ -24,13 +24,14 @@ internal static class EmbeddedPipeline
     public static async Task<(IHost Host, ConcurrentDictionary<Guid, object> Outcomes)> StartAsync(string data, string models, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // The command's own choices (its data folder, its --models) come last, so they win over the environment.
+        builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Spine:Storage:FileSystem:Root"] = Path.Combine(data, "objects"),
             ["Spine:Ledger:ConnectionString"] = $"Data Source={Path.Combine(data, "ledger.db")}",
             ["Spine:Models:Root"] = models,
         });
-        builder.Configuration.AddEnvironmentVariables();
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
         var outcomes = new ConcurrentDictionary<Guid, object>();
         builder.Services.AddSingleton(outcomes);
@@ -46,7 +47,17 @@ internal static class EmbeddedPipeline
         builder.AddSpinePlatform(modules, "spine-embedded");
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
         var host = builder.Build();
-        await host.StartAsync(cancellationToken);
+        try
+        {
+            StartupErrors.ValidateOptions(host.Services);
+            await host.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
         return (host, outcomes);
     }
 

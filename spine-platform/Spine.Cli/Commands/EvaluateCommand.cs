@@ -11,7 +11,7 @@ internal static class EvaluateCommand
     public static Command Create()
     {
         var dataset = new Option<DirectoryInfo>("--dataset") { Description = "Labelled dataset: nnU-Net layout (imagesTr, labelsTr) with grades.json.", Required = true };
-        var models = new Option<DirectoryInfo>("--models") { Description = "Models folder (NAME/VERSION/model.json); the newest model of each task is used.", DefaultValueFactory = _ => new DirectoryInfo("models") };
+        var models = ModelsOption.Create();
         var output = new Option<DirectoryInfo?>("--out") { Description = "Folder for evaluation.json and evaluation.md; without it the Markdown goes to standard output only." };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads.", DefaultValueFactory = _ => 2 };
         var command = new Command("evaluate", "Dice per structure, localisation IoU of foramina and facets, weighted kappa, AUROC and confusion matrices of every finding, decision tree beside CNN: the seed paper's table for these models.")
@@ -25,6 +25,11 @@ internal static class EvaluateCommand
             {
                 Console.Error.WriteLine($"spine evaluate: {datasetFolder.FullName}: dataset folder not found.");
                 return ExitCodes.Usage;
+            }
+
+            if (ModelsOption.Check("evaluate", parse.GetValue(models)!) is { } exitCode)
+            {
+                return exitCode;
             }
 
             EvaluationReport report;

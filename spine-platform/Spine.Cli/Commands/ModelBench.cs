@@ -16,23 +16,20 @@ internal static class ModelBench
 {
     public static Command Create()
     {
-        var models = new Option<DirectoryInfo>("--models") { Description = "Models folder (NAME/VERSION/model.json).", DefaultValueFactory = _ => new DirectoryInfo("models") };
+        var models = ModelsOption.Create();
         var repeat = new Option<int>("--repeat") { Description = "Timed runs per case (after a warm-up run); the median is reported.", DefaultValueFactory = _ => 20 };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads.", DefaultValueFactory = _ => 2 };
         var command = new Command("models", "Latency of each reference model under ONNX Runtime on the CPU: segmenter per 320x320 slice, graders per region.") { models, repeat, threads };
         command.SetAction(parse =>
         {
-            try
+            if (ModelsOption.Check("bench models", parse.GetValue(models)!) is { } exitCode)
             {
-                using var set = ModelSet.Load(parse.GetValue(models)!.FullName, parse.GetValue(threads));
-                Run(set, parse.GetValue(repeat), parse.GetValue(threads));
-                return ExitCodes.Success;
+                return exitCode;
             }
-            catch (ModelFolderException ex)
-            {
-                Console.Error.WriteLine($"spine bench models: {ex.Message}");
-                return ExitCodes.Failure;
-            }
+
+            using var set = ModelSet.Load(parse.GetValue(models)!.FullName, parse.GetValue(threads));
+            Run(set, parse.GetValue(repeat), parse.GetValue(threads));
+            return ExitCodes.Success;
         });
         return command;
     }

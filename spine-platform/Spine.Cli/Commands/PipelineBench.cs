@@ -24,9 +24,11 @@ internal static class PipelineBench
     public static Command Create()
     {
         var repeat = new Option<int>("--repeat") { Description = "Studies to time (after one warm-up study); medians are reported.", DefaultValueFactory = _ => 3 };
-        var models = new Option<DirectoryInfo>("--models") { Description = "Models folder.", DefaultValueFactory = _ => new DirectoryInfo("models") };
+        var models = ModelsOption.Create();
         var command = new Command("pipeline", "Time one study from import to report in the embedded pipeline against the bare inference time of its models.") { repeat, models };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(repeat), parse.GetValue(models)!.FullName, cancellationToken));
+        command.SetAction((parse, cancellationToken) => ModelsOption.Check("bench pipeline", parse.GetValue(models)!) is { } exitCode
+            ? Task.FromResult(exitCode)
+            : RunAsync(parse.GetValue(repeat), parse.GetValue(models)!.FullName, cancellationToken));
         return command;
     }
 

@@ -1,6 +1,10 @@
 using System.CommandLine;
 using System.Text.Json;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Spine.Platform.Diagnostics;
 using Spine.Platform.Hosting;
 using Spine.Platform.Messaging;

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Spine.Platform.Hosting;
 
 namespace Spine.Cli.Commands;
@@ -62,6 +65,7 @@ internal static class ServeCommand
         builder.AddSpinePlatform(modules, "spine-" + string.Join('+', modules.Select(module => module.Name)));
 
         var app = builder.Build();
+        StartupErrors.ValidateOptions(app.Services);
         app.MapSpineHealthEndpoints();
         foreach (var module in modules)
         {

@@ -12,7 +12,14 @@ public sealed class ModelsOptions
 {
     public const string Section = "Spine:Models";
 
-    public string Root { get; set; } = "models";
+    /// <summary>
+    /// The reference models shipped with the executable (copied beside it at build and publish), so that the services
+    /// find them whatever the working directory; a hospital's own models are a folder named by <see cref="Root"/>.
+    /// </summary>
+    public static string BundledRoot { get; } = Path.Combine(AppContext.BaseDirectory, "models");
+
+    /// <summary>Folder of NAME/VERSION/model.json; a relative path is taken from the working directory.</summary>
+    public string Root { get; set; } = BundledRoot;
 
     /// <summary><c>Cpu</c>, or <c>Cuda</c> for the GPU build of the segmentation service.</summary>
     public string ExecutionProvider { get; set; } = "Cpu";
@@ -37,7 +44,7 @@ internal sealed class ModelsOptionsValidator : IValidateOptions<ModelsOptions>
         var failures = new OptionsFailures(ModelsOptions.Section);
         if (!Directory.Exists(options.Root))
         {
-            failures.Add("Root", $"'{options.Root}' is not a folder (it should hold NAME/VERSION/model.json).");
+            failures.Add("Root", $"'{Path.GetFullPath(options.Root)}' is not a folder (it should hold NAME/VERSION/model.json).");
         }
 
         if (options.ExecutionProvider is not ("Cpu" or "Cuda"))
