@@ -48,14 +48,28 @@ internal static class BenchCommand
 
     private static Command DicomBench()
     {
-        var corpus = new Option<DirectoryInfo>("--corpus") { Description = "The DICOM corpus (../shared/dicom-corpus).", Required = true };
+        var corpus = new Option<DirectoryInfo>("--corpus")
+        {
+            Description = "The DICOM corpus: real files written by other toolkits (see its MANIFEST.md). Default: the repository's tests/data/dicom-corpus, run from the repository root.",
+            DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("tests", "data", "dicom-corpus")),
+        };
         var repeat = new Option<int>("--repeat") { Description = "Repetitions per file and tool.", DefaultValueFactory = _ => 50 };
         var command = new Command("dicom", "Parse and decode the corpus's MR files with Spine.Dicom and with dcmtk (dcmdump, dcmdrle, dcmdjpeg, dcmdjpls); print a Markdown table.")
         {
             corpus,
             repeat,
         };
-        command.SetAction(parse => Run(parse.GetValue(corpus)!.FullName, parse.GetValue(repeat)));
+        command.SetAction(parse =>
+        {
+            var folder = parse.GetValue(corpus)!;
+            if (!File.Exists(Path.Combine(folder.FullName, "MANIFEST.md")))
+            {
+                Console.Error.WriteLine($"spine bench dicom: {folder.FullName}: no DICOM corpus there (its MANIFEST.md is missing); run from the repository root or pass --corpus DIR.");
+                return ExitCodes.Usage;
+            }
+
+            return Run(folder.FullName, parse.GetValue(repeat));
+        });
         return command;
     }
 
