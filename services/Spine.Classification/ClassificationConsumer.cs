@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Spine.Analysis;
 using Spine.Analysis.Anatomy;
+using Spine.Analysis.Models;
 using Spine.Contracts.V1;
 using Spine.Pipeline;
 using Spine.Platform.Ledger;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Spine.Analysis.Models;
 using Spine.Platform.Hosting;
 using Spine.Platform.Models;
 

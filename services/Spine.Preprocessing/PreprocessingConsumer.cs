@@ -3,7 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Spine.Analysis.Models;
-using Spine.Analysis.Preprocessing;
+using Spine.Preprocessing;
 using Spine.Contracts.V1;
 using Spine.Dicom;
 using Spine.Pipeline;

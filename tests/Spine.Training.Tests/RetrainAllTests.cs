@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Spine.Analysis.Evaluation;
+using Spine.Evaluation;
 using Spine.Analysis.Models;
 using Spine.Training.Commands;
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Spine.Analysis.Anatomy;
-using Spine.Analysis.Evaluation;
+using Spine.Evaluation;
 using Spine.Analysis.Models;
 using Spine.Phantom;
 

@@ -56,7 +56,7 @@ public static class CanalTreeTrainer
     public static ModelManifest Write(DecisionTree tree, string folder, string version, string trainingData, GraderEvaluation? evaluation)
     {
         Directory.CreateDirectory(folder);
-        var json = JsonSerializer.SerializeToUtf8Bytes(tree, EvaluationJsonContext.Default.DecisionTree);
+        var json = JsonSerializer.SerializeToUtf8Bytes(tree, DecisionTreeJsonContext.Default.DecisionTree);
         File.WriteAllBytes(Path.Combine(folder, "tree.json"), json);
         var metrics = new Dictionary<string, double>();
         if (evaluation is not null)

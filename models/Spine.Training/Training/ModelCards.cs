@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Spine.Analysis.Evaluation;
+using Spine.Evaluation;
 using Spine.Analysis.Models;
 
 namespace Spine.Training;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Spine.Evaluation;
 
 namespace Spine.Analysis.Models;
 
@@ -56,7 +55,7 @@ public sealed class ModelSet : IDisposable
     {
         var models = FindAll(root);
         var treeFolder = models[ModelTasks.CentralCanalTree];
-        var tree = JsonSerializer.Deserialize(treeFolder.Content, EvaluationJsonContext.Default.DecisionTree)
+        var tree = JsonSerializer.Deserialize(treeFolder.Content, DecisionTreeJsonContext.Default.DecisionTree)
             ?? throw new ModelFolderException($"{treeFolder.Path}: {treeFolder.Manifest.File} holds no decision tree.");
         return new ModelSet(
             models[ModelTasks.Segmentation],

@@ -4,14 +4,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Spine.Classification;
 using Spine.Contracts.V1;
-using Spine.Explanation;
-using Spine.Ingestion;
 using Spine.Platform.Hosting;
-using Spine.Preprocessing;
-using Spine.Reporting;
-using Spine.Segmentation;
 
 namespace Spine.Cli.Commands;
 
@@ -37,7 +31,7 @@ internal static class EmbeddedPipeline
         builder.Services.AddSingleton(outcomes);
         SpineServiceModule[] modules =
         [
-            IngestionModule.Module, PreprocessingModule.Module, SegmentationModule.Module, ClassificationModule.Module, ExplanationModule.Module, ReportingModule.Module,
+            .. SpineModules.Pipeline,
             new("outcomes", "records each study's report or failure", bus =>
             {
                 bus.AddConsumer<OutcomeListener<StudyReportPublished>>();

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Spine.Analysis.Evaluation;
+using Spine.Evaluation;
 using Spine.Analysis.Models;
 
 namespace Spine.Cli.Commands;

@@ -47,7 +47,7 @@ internal static class ServeCommand
             return ExitCodes.Usage;
         }
 
-        var unknown = names.Where(name => HostedServices.Find(name) is null).ToList();
+        var unknown = names.Where(name => SpineModules.Find(name) is null).ToList();
         if (unknown.Count > 0)
         {
             foreach (var name in unknown)
@@ -59,7 +59,7 @@ internal static class ServeCommand
             return ExitCodes.Usage;
         }
 
-        var modules = names.Select(name => HostedServices.Find(name)!).DistinctBy(module => module.Name).ToList();
+        var modules = names.Select(name => SpineModules.Find(name)!).DistinctBy(module => module.Name).ToList();
         var builder = WebApplication.CreateBuilder([.. hostArguments]);
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.AddSpinePlatform(modules, "spine-" + string.Join('+', modules.Select(module => module.Name)));
@@ -79,7 +79,7 @@ internal static class ServeCommand
     private static void WriteCatalog(TextWriter output)
     {
         output.WriteLine("Services this build can host:");
-        foreach (var module in HostedServices.All)
+        foreach (var module in SpineModules.All)
         {
             output.WriteLine($"  {module.Name,-16} {module.Description}");
         }

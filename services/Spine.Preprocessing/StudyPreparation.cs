@@ -1,0 +1,34 @@
+using Spine.Contracts.V1;
+using Spine.Dicom;
+using Spine.Imaging;
+
+namespace Spine.Preprocessing;
+
+/// <summary>
+/// One disc slab of the chosen series, ready for the segmenter: resampled in-plane to the model's spacing and
+/// normalised as its model.json says (0.5th and 99.5th percentiles of the slab to 0 and 1). <see cref="Level"/> is
+/// null for a slab above L1-L2.
+/// </summary>
+public sealed record PreparedSlab(int Index, SpinalLevel? Level, bool LevelUncertain, int FirstInstanceNumber, Volume<float> Image);
+
+/// <summary>Splits the chosen series into its disc slabs (stacks of parallel, evenly spaced slices) and prepares each.</summary>
+public static class StudyPreparation
+{
+    public static IReadOnlyList<PreparedSlab> Prepare(SeriesGroup series, double spacingMm)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var stacks = DicomVolumes.SplitIntoStacks(series.Instances);
+        var volumes = stacks.Select(DicomVolumes.FromStack).ToList();
+        var centres = volumes.Select(v => v.Geometry.WorldOf((v.SizeI - 1) / 2.0, (v.SizeJ - 1) / 2.0, (v.SizeK - 1) / 2.0)).ToList();
+        var levels = LevelAssignment.Assign(centres);
+        return volumes.Select((volume, index) =>
+        {
+            var g = volume.Geometry;
+            var resampled = Math.Abs(g.SpacingI - spacingMm) < 1e-6 && Math.Abs(g.SpacingJ - spacingMm) < 1e-6
+                ? volume
+                : Resampling.ToInPlaneSpacing(volume, spacingMm, Interpolation.Linear);
+            return new PreparedSlab(index, levels[index].Level, levels[index].Uncertain,
+                stacks[index][0].Dataset.GetInt32(DicomTags.InstanceNumber) ?? 0, Normalization.PercentileScale(resampled));
+        }).ToList();
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Spine.Contracts.V1;
+using Spine.Phantom;
+using Spine.Testing;
+
+namespace Spine.Ingestion.Tests;
+
+/// <summary>DICOMweb STOW-RS on the ingestion service, over HTTP, behind an API key.</summary>
+public sealed class StowRsTests : IAsyncLifetime
+{
+    private const string ApiKey = "stow-test-key-0123456789abcdef";
+    private EmbeddedPlatform _platform = null!;
+
+    public async Task InitializeAsync() =>
+        _platform = await EmbeddedPlatform.StartAsync([IngestionModule.Module], EmbeddedPlatform.Record<StudyReceived>,
+            new Dictionary<string, string?> { ["Spine:Ingestion:ApiKeys:0"] = ApiKey }, web: true);
+
+    [Fact]
+    public async Task A_multipart_upload_is_stored_as_one_study_and_its_non_dicom_parts_are_reported_failed()
+    {
+        var phantom = PhantomGenerator.Generate(new PhantomOptions { Seed = 939393, Distractors = false });
+        PhantomWriter.WriteStudy(phantom, Path.Combine(_platform.Root, "study"));
+        var files = Directory.GetFiles(Path.Combine(_platform.Root, "study", "dicom"), "*.dcm", SearchOption.AllDirectories).Select(File.ReadAllBytes).ToList();
+        var http = _platform.Http!;
+
+        using (var anonymous = await http.PostAsync(new Uri("/dicomweb/studies", UriKind.Relative), Multipart(files.Take(1))))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        using (var wrongType = new HttpRequestMessage(HttpMethod.Post, "/dicomweb/studies") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") })
+        {
+            wrongType.Headers.Add("X-Api-Key", ApiKey);
+            using var answer = await http.SendAsync(wrongType);
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, answer.StatusCode);
+        }
+
+        var (status, body) = await StowAsync(http, "/dicomweb/studies", Multipart(files, extra: [("text/plain", "technologist's note"u8.ToArray()), ("application/dicom", new byte[400])]));
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        Assert.Equal(files.Count, body["00081199"]!["Value"]!.AsArray().Count);
+        var failures = body["00081198"]!["Value"]!.AsArray();
+        Assert.Equal(2, failures.Count);
+        Assert.All(failures, f => Assert.Equal(0xC000, f!["00081197"]!["Value"]![0]!.GetValue<int>()));
+
+        var received = await _platform.WaitForAsync<StudyReceived>(m => m.StudyInstanceUid == phantom.Truth.StudyInstanceUid);
+        Assert.Equal("stow-rs", received.Source);
+        Assert.Equal(files.Count, received.InstanceCount);
+
+        // An instance of another study than the URL names: nothing stored, 409, with the reason.
+        (status, body) = await StowAsync(http, "/dicomweb/studies/1.2.3.4.5", Multipart(files.Take(1)));
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Equal(0xC409, body["00081198"]!["Value"]![0]!["00081197"]!["Value"]![0]!.GetValue<int>());
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonNode Body)> StowAsync(HttpClient http, string path, HttpContent content)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        using var response = await http.SendAsync(request);
+        Assert.Equal("application/dicom+json", response.Content.Headers.ContentType?.MediaType);
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
+    }
+
+    private static MultipartContent Multipart(IEnumerable<byte[]> instances, IEnumerable<(string Type, byte[] Bytes)>? extra = null)
+    {
+        var content = new MultipartContent("related", "spine-boundary-" + Guid.NewGuid().ToString("n"));
+        content.Headers.ContentType!.Parameters.Add(new NameValueHeaderValue("type", "\"application/dicom\""));
+        foreach (var (type, bytes) in instances.Select(b => ("application/dicom", b)).Concat(extra ?? []))
+        {
+            var part = new ByteArrayContent(bytes);
+            part.Headers.ContentType = new MediaTypeHeaderValue(type);
+            content.Add(part);
+        }
+
+        return content;
+    }
+
+    public async Task DisposeAsync() => await _platform.DisposeAsync();
+}

@@ -1,0 +1,132 @@
+using Spine.Preprocessing;
+using Spine.Contracts.V1;
+using Spine.Dicom;
+using Spine.Phantom;
+
+namespace Spine.Preprocessing.Tests;
+
+public sealed class PreprocessingRuleTests
+{
+    private static IReadOnlyList<SeriesGroup> SeriesOf(PhantomStudy study, Func<PhantomSeries, bool>? keep = null) =>
+        StudyGrouping.Group(study.Series.Where(keep ?? (_ => true))
+            .SelectMany(s => s.Images)
+            .Select(image => new DicomFile(new DicomDataset(), image, DicomTransferSyntax.ExplicitVRLittleEndian)))
+            .Single().Series;
+
+    private static readonly Lazy<PhantomStudy> Study = new(() => PhantomGenerator.Generate(new PhantomOptions { Seed = 515151 }));
+
+    [Fact]
+    public void The_axial_t2_series_is_chosen_over_the_sagittal_t2_and_the_axial_t1_with_reasons_for_each()
+    {
+        var choice = SeriesSelection.Choose(SeriesOf(Study.Value));
+
+        Assert.Equal(Study.Value.Truth.AxialT2SeriesInstanceUid, choice.Chosen!.SeriesInstanceUid);
+        Assert.Equal(3, choice.Verdicts.Count);
+        Assert.Contains(choice.Verdicts, v => !v.Usable && v.Reason == "sagittal");
+        Assert.Contains(choice.Verdicts, v => !v.Usable && v.Reason.StartsWith("axial, T1-weighted (TR 620 ms, TE 12 ms)", StringComparison.Ordinal));
+        Assert.Contains("T2-weighted (TR 4200 ms, TE 102 ms)", choice.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_study_without_an_axial_t2_series_gets_no_choice_and_a_summary_that_says_why()
+    {
+        var choice = SeriesSelection.Choose(SeriesOf(Study.Value, s => s.SeriesInstanceUid != Study.Value.Truth.AxialT2SeriesInstanceUid));
+
+        Assert.Null(choice.Chosen);
+        Assert.StartsWith("no usable axial T2-weighted series: ", choice.Summary, StringComparison.Ordinal);
+        Assert.Contains("sagittal", choice.Summary, StringComparison.Ordinal);
+        Assert.Contains("T1-weighted", choice.Summary, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("AX T2 FSE", true)]
+    [InlineData("t2_tse_tra", true)]
+    [InlineData("AX T1", false)]
+    [InlineData("AX T2 STIR", false)]
+    [InlineData("T2* GRE", false)]
+    [InlineData("", false)]
+    public void Without_tr_and_te_the_series_description_decides(string description, bool usable)
+    {
+        var study = Study.Value;
+        var images = study.Series.Single(s => s.SeriesInstanceUid == study.Truth.AxialT2SeriesInstanceUid).Images.Select(image =>
+        {
+            var copy = new DicomDataset();
+            foreach (var element in image.Where(e => e.Tag != DicomTags.RepetitionTime && e.Tag != DicomTags.EchoTime && e.Tag != DicomTags.SeriesDescription))
+            {
+                copy.Set(element);
+            }
+
+            if (description.Length > 0)
+            {
+                copy.SetString(DicomTags.SeriesDescription, DicomVR.LO, description);
+            }
+
+            return new DicomFile(new DicomDataset(), copy, DicomTransferSyntax.ExplicitVRLittleEndian);
+        });
+
+        var choice = SeriesSelection.Choose(StudyGrouping.Group(images).Single().Series);
+
+        Assert.Equal(usable, choice.Chosen is not null);
+    }
+
+    [Fact]
+    public void Five_slabs_are_named_from_the_sacrum_up_whatever_their_order()
+    {
+        var centres = new[] { 40.0, 0, 80, 120, -35 }.Select(z => new Vector3D(0, 0, z)).ToList();
+
+        var levels = LevelAssignment.Assign(centres);
+
+        Assert.Equal([SpinalLevel.L3L4, SpinalLevel.L4L5, SpinalLevel.L2L3, SpinalLevel.L1L2, SpinalLevel.L5S1], levels.Select(l => l.Level!.Value));
+        Assert.All(levels, l => Assert.False(l.Uncertain));
+    }
+
+    [Fact]
+    public void Fewer_or_more_than_five_slabs_are_flagged_uncertain_and_slabs_above_l1_l2_stay_unnamed()
+    {
+        var three = LevelAssignment.Assign([new(0, 0, 10), new(0, 0, 50), new(0, 0, 90)]);
+        var six = LevelAssignment.Assign(Enumerable.Range(0, 6).Select(i => new Vector3D(0, 0, i * 40)).ToList());
+
+        Assert.Equal([SpinalLevel.L5S1, SpinalLevel.L4L5, SpinalLevel.L3L4], three.Select(l => l.Level!.Value));
+        Assert.All(three, l => Assert.True(l.Uncertain));
+        Assert.Null(six[5].Level);
+        Assert.Equal(SpinalLevel.L1L2, six[4].Level);
+        Assert.All(six, l => Assert.True(l.Uncertain));
+    }
+}
+
+public sealed class StudyPreparationTests
+{
+    [Fact]
+    public void The_phantoms_axial_t2_series_gives_one_named_normalised_slab_per_disc()
+    {
+        var study = PhantomGenerator.Generate(new PhantomOptions { Seed = 626262 });
+        var series = StudyGrouping.Group(study.Series.SelectMany(s => s.Images).Select(i => new DicomFile(new DicomDataset(), i, DicomTransferSyntax.ExplicitVRLittleEndian))).Single().Series;
+        var chosen = SeriesSelection.Choose(series).Chosen!;
+
+        var slabs = StudyPreparation.Prepare(chosen, 0.6875);
+
+        Assert.Equal(5, slabs.Count);
+        foreach (var truth in study.Truth.Levels)
+        {
+            var slab = slabs.Single(s => s.Level == truth.Level);
+            Assert.False(slab.LevelUncertain);
+            Assert.Equal(truth.FirstInstanceNumber, slab.FirstInstanceNumber);
+            Assert.Equal(truth.SliceCount, slab.Image.SizeK);
+            Assert.Equal(0f, slab.Image.Voxels.Min());
+            Assert.Equal(1f, slab.Image.Voxels.Max());
+        }
+    }
+
+    [Fact]
+    public void Slabs_at_another_spacing_are_resampled_to_the_models()
+    {
+        var study = PhantomGenerator.Generate(new PhantomOptions { Seed = 626263 });
+        var axial = study.Series.Single(s => s.SeriesInstanceUid == study.Truth.AxialT2SeriesInstanceUid);
+        var series = StudyGrouping.Group(axial.Images.Select(i => new DicomFile(new DicomDataset(), i, DicomTransferSyntax.ExplicitVRLittleEndian))).Single().Series.Single();
+
+        var slab = StudyPreparation.Prepare(series, 0.5)[0];
+
+        Assert.Equal(0.5, slab.Image.Geometry.SpacingI, 6);
+        Assert.Equal(440, slab.Image.SizeI);
+    }
+}

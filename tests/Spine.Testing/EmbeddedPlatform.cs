@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Spine.Platform.Hosting;
+namespace Spine.Testing;
+
+/// <summary>
+/// Services hosted as the embedded mode hosts them: filesystem store, SQLite ledger and in-memory bus (all real), in a
+/// folder of the test's own, with a consumer that records every message of the given types; with <c>web</c>, also
+/// their HTTP endpoints on a loopback port that Kestrel chose and bound itself.
+/// </summary>
+public sealed class EmbeddedPlatform : IAsyncDisposable
+{
+    private EmbeddedPlatform(string root, IHost host, ConcurrentQueue<object> published, Uri? address) =>
+        (Root, Host, Published, Http) = (root, host, published, address is null ? null : new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) });
+
+    public string Root { get; }
+
+    public IHost Host { get; }
+
+    /// <summary>A client of the services' HTTP endpoints; null unless started with <c>web</c>.</summary>
+    public HttpClient? Http { get; }
+
+    public ConcurrentQueue<object> Published { get; }
+
+    public T Service<T>() where T : notnull => Host.Services.GetRequiredService<T>();
+
+    private sealed class Recorder<T>(ConcurrentQueue<object> published) : IConsumer<T>
+        where T : class
+    {
+        public Task Consume(ConsumeContext<T> context)
+        {
+            published.Enqueue(context.Message);
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <param name="root">The folder of an earlier platform, to start again on its storage and ledger (a restart).</param>
+    /// <param name="web">Serve the modules' endpoints and the health endpoints over HTTP.</param>
+    public static async Task<EmbeddedPlatform> StartAsync(IReadOnlyList<SpineServiceModule> modules, Action<IBusRegistrationConfigurator> recorders,
+        IReadOnlyDictionary<string, string?>? settings = null, string? root = null, bool web = false)
+    {
+        ArgumentNullException.ThrowIfNull(modules);
+        root = Directory.CreateDirectory(root ?? Directory.CreateTempSubdirectory("spine-services-").FullName).FullName;
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Spine:Storage:FileSystem:Root"] = Path.Combine(root, "objects"),
+            ["Spine:Ledger:ConnectionString"] = $"Data Source={Path.Combine(root, "ledger.db")}",
+            ["Spine:Models:Root"] = Path.Combine(RepositoryLayout.Root, "models"),
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        var published = new ConcurrentQueue<object>();
+        SpineServiceModule[] hosted = [.. modules, new SpineServiceModule("recorder", "test", recorders)];
+        IHost host;
+        Uri? address = null;
+        if (web)
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            Configure(builder, configuration, published, hosted);
+            var app = builder.Build();
+            app.MapSpineHealthEndpoints();
+            foreach (var module in modules)
+            {
+                module.MapEndpoints?.Invoke(app);
+            }
+
+            await app.StartAsync();
+            address = new Uri(app.Urls.Single());
+            host = app;
+        }
+        else
+        {
+            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
+            Configure(builder, configuration, published, hosted);
+            host = builder.Build();
+            await host.StartAsync();
+        }
+
+        return new EmbeddedPlatform(root, host, published, address);
+    }
+
+    private static void Configure(IHostApplicationBuilder builder, Dictionary<string, string?> configuration, ConcurrentQueue<object> published, SpineServiceModule[] modules)
+    {
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(published);
+        builder.AddSpinePlatform(modules, "services-test");
+        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
+    }
+
+    public static void Record<T>(IBusRegistrationConfigurator bus)
+        where T : class => bus.AddConsumer<Recorder<T>>();
+
+    /// <summary>Waits (up to <paramref name="seconds"/>) for a recorded message of type <typeparamref name="T"/> that matches.</summary>
+    public async Task<T> WaitForAsync<T>(Func<T, bool> match, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Published.OfType<T>().FirstOrDefault(match) is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"no {typeof(T).Name} within {seconds} s; recorded: {string.Join(", ", Published.Select(m => m.GetType().Name))}");
+    }
+
+    /// <summary>Waits (up to <paramref name="seconds"/>) until the ledger records <paramref name="status"/> for a study.</summary>
+    public async Task WaitForLedgerAsync(Guid studyId, Spine.Platform.Ledger.StudyStatus status, int seconds = 30)
+    {
+        var ledger = Service<Spine.Platform.Ledger.IStudyLedger>();
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while ((await ledger.FindAsync(studyId))?.Status != status)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"study {studyId} is {(await ledger.FindAsync(studyId))?.Status.ToString() ?? "not in the ledger"}, not {status}, after {seconds} s");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private bool _stopped;
+
+    /// <summary>Stops the services as a shutdown would, keeping storage and ledger for a platform started on the same root.</summary>
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            Http?.Dispose();
+            await Host.StopAsync();
+            (Host as IDisposable)?.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        if (Directory.Exists(Root))
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+    }
+}
