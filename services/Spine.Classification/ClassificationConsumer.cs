@@ -56,6 +56,7 @@ public sealed partial class ClassificationConsumer(IObjectStore store, IStudyLed
             Levels = levels,
             SeriesInstanceUid = message.SeriesInstanceUid,
             Models = [message.Model, .. new[] { graders.Models.CanalTreeModel, graders.Models.CentralCanal.Model, graders.Models.Foramen.Model, graders.Models.Facet.Model }.Select(LevelFindings.Info)],
+            Manifest = message.Manifest,
         }, cancellationToken);
         LogClassified(logger, message.StudyId, levels.Count);
     }

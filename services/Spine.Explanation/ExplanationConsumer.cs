@@ -66,6 +66,7 @@ public sealed partial class ExplanationConsumer(IObjectStore store, IStudyLedger
             Levels = levels,
             SeriesInstanceUid = message.SeriesInstanceUid,
             Models = message.Models,
+            Manifest = message.Manifest,
         }, cancellationToken);
         LogExplained(logger, message.StudyId, levels.Count);
     }

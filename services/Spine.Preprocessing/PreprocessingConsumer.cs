@@ -80,6 +80,7 @@ public sealed partial class PreprocessingConsumer(IObjectStore store, IStudyLedg
             SelectionReason = choice.Summary,
             Volume = volume,
             Slabs = described,
+            Manifest = message.Manifest,
         }, cancellationToken);
         LogPrepared(logger, message.StudyId, slabs.Count);
     }

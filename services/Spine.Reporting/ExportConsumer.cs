@@ -36,7 +36,7 @@ public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOp
 
         var report = context.Message.Report;
         var cancellationToken = context.CancellationToken;
-        var identity = ResultObjects.IdentityOf(await SourceHeaderAsync(report, cancellationToken), report.StudyInstanceUid);
+        var identity = ResultObjects.IdentityOf(await SourceHeaderAsync(report, context.Message.Manifest, cancellationToken), report.StudyInstanceUid);
         var objects = new List<byte[]>();
         foreach (var level in report.Levels)
         {
@@ -106,16 +106,10 @@ public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOp
     }
 
     /// <summary>The header of one instance of the analysed series, for the patient and study modules.</summary>
-    private async Task<DicomDataset> SourceHeaderAsync(StudyReport report, CancellationToken cancellationToken)
+    private async Task<DicomDataset> SourceHeaderAsync(StudyReport report, ObjectRef? manifestReference, CancellationToken cancellationToken)
     {
-        var manifestRef = await store.StatAsync(StudyKeys.Manifest(report.StudyId), cancellationToken)
+        var manifest = await StudyManifests.ReadAsync(store, manifestReference, report.StudyId, cancellationToken)
             ?? throw new InvalidDataException($"study {report.StudyId}: no manifest to take the patient and study modules from.");
-        StudyManifest manifest;
-        await using (var stream = await store.OpenReadAsync(manifestRef, cancellationToken))
-        {
-            manifest = await System.Text.Json.JsonSerializer.DeserializeAsync(stream, SpineContractsJsonContext.Default.StudyManifest, cancellationToken)
-                ?? throw new InvalidDataException($"study {report.StudyId}: empty manifest.");
-        }
 
         var instance = manifest.Instances.FirstOrDefault(i => i.SeriesInstanceUid == report.SeriesInstanceUid) ?? manifest.Instances[0];
         return DicomFile.Read(await store.ReadAllBytesAsync(instance.Object, cancellationToken), options: new DicomReadOptions { StopBeforePixelData = true }).Dataset;

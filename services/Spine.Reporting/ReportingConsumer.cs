@@ -42,7 +42,7 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
             Levels = message.Levels.OrderBy(l => l.Level).ToList(),
             Models = models,
             Disclaimer = Disclaimer(models),
-            RejectedFiles = await RejectedFilesAsync(message.StudyId, cancellationToken),
+            RejectedFiles = (await StudyManifests.ReadAsync(store, message.Manifest, message.StudyId, cancellationToken))?.RejectedFiles ?? [],
         };
 
         var json = await PutAsync(StudyKeys.ReportJson(message.StudyId), JsonSerializer.SerializeToUtf8Bytes(report, SpineContractsJsonContext.Default.StudyReport), "application/json", cancellationToken);
@@ -66,6 +66,7 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
             Report = report,
             ReportJson = json,
             ReportHtml = html,
+            Manifest = message.Manifest,
         }, cancellationToken);
         await ledger.RecordAsync(message.StudyId, PipelineStage.Reporting, StageOutcome.Completed, $"report with {report.Levels.Count} levels", cancellationToken);
         LogPublished(logger, message.StudyId, report.Levels.Count);
@@ -79,19 +80,6 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
         return synthetic.Count > 0
             ? $"Not for clinical use. Produced by reference models trained on synthetic phantoms only ({string.Join(", ", synthetic)}); not clinically validated. Every finding must be read by a radiologist."
             : "Automated reading by models that have not been cleared for clinical use here; every finding must be confirmed by a radiologist.";
-    }
-
-    // The manifest lists what ingestion skipped; a study imported before manifests existed simply has none listed.
-    private async Task<IReadOnlyList<RejectedFile>> RejectedFilesAsync(Guid studyId, CancellationToken cancellationToken)
-    {
-        if (await store.StatAsync(StudyKeys.Manifest(studyId), cancellationToken) is not { } reference)
-        {
-            return [];
-        }
-
-        await using var stream = await store.OpenReadAsync(reference, cancellationToken);
-        var manifest = await JsonSerializer.DeserializeAsync(stream, SpineContractsJsonContext.Default.StudyManifest, cancellationToken);
-        return manifest?.RejectedFiles ?? [];
     }
 
     private async Task<ObjectRef> PutAsync(string key, byte[] content, string contentType, CancellationToken cancellationToken)

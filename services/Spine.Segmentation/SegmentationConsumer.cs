@@ -51,6 +51,7 @@ public sealed partial class SegmentationConsumer(IObjectStore store, IStudyLedge
             Slabs = slabs,
             Model = model,
             SeriesInstanceUid = message.SeriesInstanceUid,
+            Manifest = message.Manifest,
         }, cancellationToken);
         LogSegmented(logger, message.StudyId, slabs.Count);
     }

@@ -33,7 +33,7 @@ public sealed partial class CommandLineTests
 
         Assert.Equal(0, spine.ExitCode);
         Assert.Matches(@"(?m)^\s+probe\s+Deployment probe", spine.StandardOutput);
-        foreach (var service in new[] { "ingestion", "preprocessing", "segmentation", "classification", "explanation", "reporting" })
+        foreach (var service in SpineModules.Pipeline.Select(module => module.Name))
         {
             Assert.Matches($@"(?m)^\s+{service}\s+\w", spine.StandardOutput);
         }

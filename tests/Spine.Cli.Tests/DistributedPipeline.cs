@@ -11,7 +11,7 @@ namespace Spine.Cli.Tests;
 /// </summary>
 internal sealed class DistributedPipeline : IAsyncDisposable
 {
-    public static readonly string[] ServiceNames = ["ingestion", "preprocessing", "segmentation", "classification", "explanation", "reporting"];
+    public static readonly string[] ServiceNames = [.. SpineModules.Pipeline.Select(module => module.Name)];
 
     private readonly Dictionary<string, (SpineProcess Process, int Port)> _services = new(StringComparer.Ordinal);
     private readonly PostgresEndpoint _postgres;

@@ -14,11 +14,15 @@ internal static class GoldenFiles
 
     public static bool Exists(string relativePath) => File.Exists(Path.Combine(AppContext.BaseDirectory, relativePath));
 
-    /// <summary>Writes into the source tree (not the build output), so that the change shows in git.</summary>
-    public static void Write(string sourceRelativePath, string text, [CallerFilePath] string caller = "")
+    /// <summary>
+    /// Writes into the source tree (not the build output), so that the change shows in git, and fails the test: a run
+    /// that rewrote a golden file has compared nothing, and passes only once rerun without SPINE_UPDATE_GOLDEN.
+    /// </summary>
+    public static void WriteAndFail(string sourceRelativePath, string text, [CallerFilePath] string caller = "")
     {
         var path = Path.Combine(Path.GetDirectoryName(caller)!, sourceRelativePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text);
+        Assert.Fail($"{sourceRelativePath} was rewritten (SPINE_UPDATE_GOLDEN=1): review the change with git diff, then run the tests again without it.");
     }
 }

@@ -17,8 +17,7 @@ public sealed class ResultSchemaTests
 
         if (GoldenFiles.Updating)
         {
-            GoldenFiles.Write($"../../contracts/schema/{SchemaFile}", generated);
-            return;
+            GoldenFiles.WriteAndFail($"../../contracts/schema/{SchemaFile}", generated);
         }
 
         Assert.Equal(GoldenFiles.Read($"Schema/{SchemaFile}"), generated);

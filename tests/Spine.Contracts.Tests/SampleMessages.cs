@@ -123,6 +123,7 @@ internal static class SampleMessages
             SelectionReason = "axial (normal within 8 degrees of the patient's z axis), T2-weighted (TR 4000 ms, TE 100 ms), description 'AX T2'",
             Volume = Object("volume.nii.gz", "application/x-nifti", 8_200_311),
             Slabs = Slabs,
+            Manifest = Object("manifest.json", "application/json", 20480),
         },
         [typeof(SegmentationCompleted)] = new SegmentationCompleted
         {
@@ -132,6 +133,7 @@ internal static class SampleMessages
             Slabs = Slabs,
             Model = Segmenter,
             SeriesInstanceUid = SeriesUid,
+            Manifest = Object("manifest.json", "application/json", 20480),
         },
         [typeof(FindingsClassified)] = new FindingsClassified
         {
@@ -141,6 +143,7 @@ internal static class SampleMessages
             Levels = Levels(explained: false),
             SeriesInstanceUid = SeriesUid,
             Models = [Segmenter],
+            Manifest = Object("manifest.json", "application/json", 20480),
         },
         [typeof(ExplanationsReady)] = new ExplanationsReady
         {
@@ -148,6 +151,7 @@ internal static class SampleMessages
             Levels = Levels(explained: true),
             SeriesInstanceUid = SeriesUid,
             Models = [Segmenter],
+            Manifest = Object("manifest.json", "application/json", 20480),
         },
         [typeof(StudyReportPublished)] = new StudyReportPublished
         {
@@ -155,6 +159,7 @@ internal static class SampleMessages
             Report = Report(),
             ReportJson = Object("report.json", "application/json", 12_345),
             ReportHtml = Object("report.html", "text/html", 345_678),
+            Manifest = Object("manifest.json", "application/json", 20480),
         },
         [typeof(StudyFailed)] = new StudyFailed
         {

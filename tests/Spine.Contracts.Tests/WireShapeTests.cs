@@ -9,20 +9,31 @@ public sealed class WireShapeTests
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static TheoryData<string> MessageNames() => new(ContractInfo.MessageTypes.Select(type => type.Name));
+    /// <summary>Every message type in the contracts assembly, found by reflection, so a new message cannot miss its golden file.</summary>
+    private static readonly Type[] Messages = [.. typeof(IStudyMessage).Assembly.GetTypes()
+        .Where(type => type is { IsClass: true, IsAbstract: false } && typeof(IStudyMessage).IsAssignableFrom(type))
+        .OrderBy(type => type.Name, StringComparer.Ordinal)];
+
+    public static TheoryData<string> MessageNames() => new(Messages.Select(type => type.Name));
+
+    [Fact]
+    public void Contract_info_lists_every_message_type_of_the_assembly()
+    {
+        Assert.Equal(Messages.Select(type => type.Name), ContractInfo.MessageTypes.Select(type => type.Name).Order(StringComparer.Ordinal));
+    }
 
     [Theory]
     [MemberData(nameof(MessageNames))]
     public void Message_serializes_to_its_golden_file(string messageName)
     {
-        var type = ContractInfo.MessageTypes.Single(t => t.Name == messageName);
+        var type = Messages.Single(t => t.Name == messageName);
+        Assert.True(SampleMessages.All.ContainsKey(type), $"{messageName} has no sample in {nameof(SampleMessages)}.");
         var actual = Canonical(JsonSerializer.Serialize(SampleMessages.All[type], type, SpineContractsJsonContext.Default));
         var golden = $"Golden/{messageName}.json";
 
         if (GoldenFiles.Updating)
         {
-            GoldenFiles.Write(golden, actual);
-            return;
+            GoldenFiles.WriteAndFail(golden, actual);
         }
 
         Assert.True(GoldenFiles.Exists(golden), $"{golden} is missing: every message needs a golden file (run with SPINE_UPDATE_GOLDEN=1 to write it).");
@@ -33,7 +44,7 @@ public sealed class WireShapeTests
     [MemberData(nameof(MessageNames))]
     public void Golden_file_deserializes_and_serializes_back_unchanged(string messageName)
     {
-        var type = ContractInfo.MessageTypes.Single(t => t.Name == messageName);
+        var type = Messages.Single(t => t.Name == messageName);
         var golden = GoldenFiles.Read($"Golden/{messageName}.json");
 
         var message = JsonSerializer.Deserialize(golden, type, SpineContractsJsonContext.Default);
@@ -66,9 +77,10 @@ public sealed class WireShapeTests
     [Fact]
     public void Every_message_carries_the_study_identifiers()
     {
-        foreach (var type in ContractInfo.MessageTypes)
+        var records = typeof(IStudyMessage).Assembly.GetTypes().Where(type => type.Namespace == typeof(IStudyMessage).Namespace && type.IsClass && type.Name.EndsWith("ed", StringComparison.Ordinal));
+        foreach (var type in records)
         {
-            Assert.True(typeof(IStudyMessage).IsAssignableFrom(type), $"{type.Name} does not implement IStudyMessage.");
+            Assert.True(typeof(IStudyMessage).IsAssignableFrom(type), $"{type.Name} is named as an event but does not implement IStudyMessage.");
         }
     }
 

@@ -3,8 +3,11 @@ namespace Spine.Contracts.V1;
 /// <summary>Facts about this version of the contracts.</summary>
 public static class ContractInfo
 {
-    /// <summary>Schema version written into every <see cref="StudyReport"/> (1.1: slab levels and models on messages; 1.2: rejected files).</summary>
-    public const string ReportSchemaVersion = "1.2";
+    /// <summary>
+    /// Schema version written into every <see cref="StudyReport"/> (1.1: slab levels and models on messages; 1.2: rejected
+    /// files; 1.3: the manifest's reference on every message after <see cref="StudyReceived"/>).
+    /// </summary>
+    public const string ReportSchemaVersion = "1.3";
 
     /// <summary>Every message type of the chain, in pipeline order, ending with the failure event.</summary>
     public static IReadOnlyList<Type> MessageTypes { get; } =

@@ -38,6 +38,9 @@ public sealed record VolumePrepared : IStudyMessage
 
     /// <summary>Groups of consecutive slices angled to one disc, caudal first.</summary>
     public required IReadOnlyList<SliceSlab> Slabs { get; init; }
+
+    /// <summary>The study's manifest, as <see cref="StudyReceived.Manifest"/> named it (added in 1.3; null from older senders).</summary>
+    public ObjectRef? Manifest { get; init; }
 }
 
 /// <summary>The segmenter wrote a label map for the volume.</summary>
@@ -59,6 +62,9 @@ public sealed record SegmentationCompleted : IStudyMessage
 
     /// <summary>The series analysed, from <see cref="VolumePrepared"/> (added in 1.1; null from older senders).</summary>
     public string? SeriesInstanceUid { get; init; }
+
+    /// <summary>The study's manifest, as <see cref="StudyReceived.Manifest"/> named it (added in 1.3; null from older senders).</summary>
+    public ObjectRef? Manifest { get; init; }
 }
 
 /// <summary>Every level is measured and graded.</summary>
@@ -78,6 +84,9 @@ public sealed record FindingsClassified : IStudyMessage
 
     /// <summary>Every model that contributed so far, the segmenter included (added in 1.1; null from older senders).</summary>
     public IReadOnlyList<ModelInfo>? Models { get; init; }
+
+    /// <summary>The study's manifest, as <see cref="StudyReceived.Manifest"/> named it (added in 1.3; null from older senders).</summary>
+    public ObjectRef? Manifest { get; init; }
 }
 
 /// <summary>Every grade has its rationale, heat map and overlay.</summary>
@@ -95,6 +104,9 @@ public sealed record ExplanationsReady : IStudyMessage
 
     /// <summary>Every model that contributed (added in 1.1; null from older senders).</summary>
     public IReadOnlyList<ModelInfo>? Models { get; init; }
+
+    /// <summary>The study's manifest, as <see cref="StudyReceived.Manifest"/> named it (added in 1.3; null from older senders).</summary>
+    public ObjectRef? Manifest { get; init; }
 }
 
 /// <summary>The public result event: downstream systems subscribe to this one.</summary>
@@ -112,6 +124,9 @@ public sealed record StudyReportPublished : IStudyMessage
 
     /// <summary>A self-contained HTML page for people.</summary>
     public required ObjectRef ReportHtml { get; init; }
+
+    /// <summary>The study's manifest, as <see cref="StudyReceived.Manifest"/> named it (added in 1.3; null from older senders).</summary>
+    public ObjectRef? Manifest { get; init; }
 }
 
 /// <summary>A stage could not finish a study. Nothing is dropped silently: every failure becomes one of these.</summary>

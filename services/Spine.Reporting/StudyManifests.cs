@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Spine.Contracts.V1;
+using Spine.Platform.Storage;
+
+namespace Spine.Reporting;
+
+/// <summary>Reads the manifest ingestion stored for a study, from the reference the messages carry.</summary>
+internal static class StudyManifests
+{
+    /// <summary>The manifest <paramref name="reference"/> points to; null when there is none.</summary>
+    /// <remarks>
+    /// Messages from senders before contracts 1.3 carry no reference: for those the manifest is looked up where
+    /// ingestion stores it, so a study in flight during an upgrade is still reported whole.
+    /// </remarks>
+    public static async Task<StudyManifest?> ReadAsync(IObjectStore store, ObjectRef? reference, Guid studyId, CancellationToken cancellationToken)
+    {
+        if ((reference ?? await store.StatAsync(StudyKeys.Manifest(studyId), cancellationToken)) is not { } found)
+        {
+            return null;
+        }
+
+        await using var stream = await store.OpenReadAsync(found, cancellationToken);
+        return await JsonSerializer.DeserializeAsync(stream, SpineContractsJsonContext.Default.StudyManifest, cancellationToken);
+    }
+}
