@@ -17,12 +17,15 @@ internal sealed class DistributedPipeline : IAsyncDisposable
     private readonly PostgresEndpoint _postgres;
     private readonly string _database;
 
-    private DistributedPipeline(Dictionary<string, string> environment, PostgresEndpoint postgres, string database)
+    private DistributedPipeline(Dictionary<string, string> environment, PostgresEndpoint postgres, string database, RabbitMqEndpoint broker)
     {
         Environment = environment;
         _postgres = postgres;
         _database = database;
+        _broker = broker;
     }
+
+    private readonly RabbitMqEndpoint _broker;
 
     public IReadOnlyDictionary<string, string> Environment { get; }
 
@@ -34,9 +37,9 @@ internal sealed class DistributedPipeline : IAsyncDisposable
         {
             ["Spine__Bus__Transport"] = "RabbitMq",
             ["Spine__Bus__RabbitMq__Url"] = broker.Url.ToString(),
-            ["Spine__Bus__QueuePrefix"] = "e" + suffix,
+            ["Spine__Bus__QueuePrefix"] = broker.NewPrefix("e"),
             ["Spine__Storage__Provider"] = "S3",
-            ["Spine__Storage__Bucket"] = "spine-e2e-" + suffix,
+            ["Spine__Storage__Bucket"] = s3.NewBucket("spine-e2e"),
             ["Spine__Storage__S3__Endpoint"] = s3.Endpoint,
             ["Spine__Storage__S3__AccessKey"] = s3.AccessKey,
             ["Spine__Storage__S3__SecretKey"] = s3.SecretKey,
@@ -45,7 +48,7 @@ internal sealed class DistributedPipeline : IAsyncDisposable
             ["Spine__Models__Root"] = Path.Combine(RepositoryLayout.Root, "models"),
             ["Spine__Ingestion__ImportRoot"] = importRoot,
         };
-        var pipeline = new DistributedPipeline(environment, postgres, database);
+        var pipeline = new DistributedPipeline(environment, postgres, database, broker);
         try
         {
             // Started together, as a deployment starts them: they race for the database, the bucket and the queues.
@@ -136,6 +139,23 @@ internal sealed class DistributedPipeline : IAsyncDisposable
     {
         using var response = await reporting.GetAsync(new Uri($"/studies/{studyId}", UriKind.Relative));
         return response.StatusCode == HttpStatusCode.NotFound ? null : JsonNode.Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>
+    /// Stops every service as a rolling shutdown would (SIGTERM: each finishes or returns its in-flight messages), then
+    /// reads every queue of the pipeline's prefix, error queues included. Once all are empty no message is left that
+    /// could still make a report: the sentinel after which absence can be asserted.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, uint>> StopAndReadQueuesAsync()
+    {
+        List<SpineProcess> processes;
+        lock (_services)
+        {
+            processes = _services.Values.Select(s => s.Process).ToList();
+        }
+
+        await Task.WhenAll(processes.Select(process => process.StopAsync(TimeSpan.FromSeconds(60))));
+        return await _broker.QueuesAsync(Environment["Spine__Bus__QueuePrefix"]);
     }
 
     /// <summary>Every service's standard error, for failure messages.</summary>

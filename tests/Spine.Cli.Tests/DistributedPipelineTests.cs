@@ -109,8 +109,10 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, S3Endpoint
             Assert.Equal(1, redone.Count(t => t == ("Segmentation", "Completed")));
         }
 
-        // Let any late duplicate arrive before counting.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // Nothing is left in any queue once every service has stopped: no duplicate can still be on its way.
+        var queues = await pipeline.StopAndReadQueuesAsync();
+        Assert.NotEmpty(queues);
+        Assert.All(queues, queue => Assert.True(queue.Value == 0, $"{queue.Key} still holds {queue.Value} messages"));
         var reports = await tap.DrainAsync();
         foreach (var study in studies)
         {

@@ -21,9 +21,9 @@ public sealed class ProbeTests(RabbitMqEndpoint broker, S3Endpoint s3) : IClassF
         {
             ["Spine__Bus__Transport"] = "RabbitMq",
             ["Spine__Bus__RabbitMq__Url"] = broker.Url.ToString(),
-            ["Spine__Bus__QueuePrefix"] = "p" + suffix,
+            ["Spine__Bus__QueuePrefix"] = broker.NewPrefix("p"),
             ["Spine__Storage__Provider"] = "S3",
-            ["Spine__Storage__Bucket"] = "spine-probe-" + suffix,
+            ["Spine__Storage__Bucket"] = s3.NewBucket("spine-probe"),
             ["Spine__Storage__S3__Endpoint"] = s3.Endpoint,
             ["Spine__Storage__S3__AccessKey"] = s3.AccessKey,
             ["Spine__Storage__S3__SecretKey"] = s3.SecretKey,

@@ -112,6 +112,7 @@ public sealed partial class HelmChartTests
     }
 
     [Fact]
+    [Trait(TestTraits.Category, TestTraits.Integration)] // renders the overlay with kubectl kustomize
     public void The_chart_has_every_kind_of_the_production_overlay_and_the_same_secret_keys()
     {
         var all = string.Join('\n', Templates().Values);

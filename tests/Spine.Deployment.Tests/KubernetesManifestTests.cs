@@ -3,7 +3,8 @@ using Spine.Testing;
 
 namespace Spine.Deployment.Tests;
 
-/// <summary>deploy/k8s read into KubernetesClient's typed objects, file by file and as each overlay renders.</summary>
+/// <summary>deploy/k8s read into KubernetesClient's typed objects, file by file and as each overlay renders (kubectl kustomize).</summary>
+[Trait(TestTraits.Category, TestTraits.Integration)]
 public sealed class KubernetesManifestTests
 {
     private static IEnumerable<string> ManifestFiles() =>

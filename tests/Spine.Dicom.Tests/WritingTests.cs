@@ -134,32 +134,7 @@ public sealed class DcmtkReadsWrittenFilesTests
         Assert.Contains(dataset.GetString(DicomTags.SopInstanceUid)!, output, StringComparison.Ordinal);
     }
 
-    internal static async Task<(int ExitCode, string Output)> RunAsync(string tool, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException($"{tool} (dcmtk) is not installed; tests/infra/test-services.sh start installs it.", ex);
-        }
-
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            return (process.ExitCode, await stderr + await stdout);
-        }
-    }
+    internal static Task<(int ExitCode, string Output)> RunAsync(string tool, params string[] arguments) => DcmtkTool.RunAsync(tool, arguments);
 }
 
 /// <summary>Deflated Explicit VR Little Endian, written by dcmtk and read by the toolkit.</summary>

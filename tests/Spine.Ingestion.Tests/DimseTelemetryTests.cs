@@ -62,7 +62,10 @@ public sealed class DimseTelemetryTests
         Assert.Equal(1, Sum("spine.dicom.associations", "accepted"));
         Assert.Equal(1, Sum("spine.dicom.associations.ended", "released"));
         Assert.Equal([1.0, -1.0], Of("spine.dicom.associations.active").Select(m => m.Value));
-        Assert.Contains(_measurements, m => m.Instrument == "spine.dicom.associations" && Equals(m.Tags.GetValueOrDefault(DicomNetworkTelemetry.OutcomeTag), "rejected") && !m.Tags.ContainsKey(DicomNetworkTelemetry.CallingAeTag));
+        // The stranger's rejection, told from other tests' by this SCP's port; an unaccepted caller's AE title is not recorded.
+        var rejected = Assert.Single(_measurements, m => m.Instrument == "spine.dicom.associations" && Equals(m.Tags.GetValueOrDefault(DicomNetworkTelemetry.OutcomeTag), "rejected")
+            && Equals(m.Tags.GetValueOrDefault(DicomNetworkTelemetry.ServerPortTag), port));
+        Assert.False(rejected.Tags.ContainsKey(DicomNetworkTelemetry.CallingAeTag));
 
         var association = Assert.Single(_spans, s => s.OperationName == "dicom association" && Scanner.Equals(s.GetTagItem(DicomNetworkTelemetry.CallingAeTag)));
         Assert.Equal("released", association.GetTagItem(DicomNetworkTelemetry.OutcomeTag));

@@ -30,9 +30,6 @@ internal static class TestHosts
         return host;
     }
 
-    /// <summary>A queue prefix of its own, so a test's queues cannot meet another run's.</summary>
-    public static string UniquePrefix() => "t" + Guid.NewGuid().ToString("n")[..10];
-
     public static Dictionary<string, string?> RabbitMq(Uri url, string prefix) => new()
     {
         ["Spine:Bus:Transport"] = nameof(BusTransport.RabbitMq),

@@ -15,7 +15,8 @@ namespace Spine.Reporting.Tests;
 public sealed class ExportTests : IAsyncLifetime
 {
     private const string Destination = "retried-pacs";
-    private readonly int _pacsPort = SpineProcess.FreeTcpPort();
+    // The PACS's address, bound now: connections are refused until the PACS is up behind it.
+    private readonly TcpGate _pacs = new();
     private EmbeddedPlatform _platform = null!;
 
     public async Task InitializeAsync() =>
@@ -26,7 +27,7 @@ public sealed class ExportTests : IAsyncLifetime
             {
                 ["Spine:Export:Destinations:0:Name"] = Destination,
                 ["Spine:Export:Destinations:0:Host"] = "127.0.0.1",
-                ["Spine:Export:Destinations:0:Port"] = _pacsPort.ToString(CultureInfo.InvariantCulture),
+                ["Spine:Export:Destinations:0:Port"] = _pacs.Port.ToString(CultureInfo.InvariantCulture),
                 ["Spine:Export:Destinations:0:AeTitle"] = "ORTHANC",
                 ["Spine:Export:Attempts"] = "8",
                 ["Spine:Export:FirstRetryDelaySeconds"] = "1",
@@ -62,7 +63,8 @@ public sealed class ExportTests : IAsyncLifetime
 
         // The PACS comes up only now: the export has been failing and retrying meanwhile.
         await Task.Delay(TimeSpan.FromSeconds(2));
-        await using var orthanc = await OrthancPeer.StartAsync(new Dictionary<string, (string, int)>(), dicomPort: _pacsPort);
+        await using var orthanc = await OrthancPeer.StartAsync(new Dictionary<string, (string, int)>());
+        _pacs.Open(orthanc.DicomPort);
         IReadOnlyList<string> stored = [];
         for (var wait = 0; wait < 120 && stored.Count < 25; wait++)
         {
@@ -92,5 +94,9 @@ public sealed class ExportTests : IAsyncLifetime
         Assert.DoesNotContain("gave-up", attempts);
     }
 
-    public async Task DisposeAsync() => await _platform.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _platform.DisposeAsync();
+        await _pacs.DisposeAsync();
+    }
 }

@@ -16,8 +16,18 @@ namespace Spine.Testing;
 /// </summary>
 public sealed class EmbeddedPlatform : IAsyncDisposable
 {
-    private EmbeddedPlatform(string root, IHost host, ConcurrentQueue<object> published, Uri? address) =>
+    private readonly Witness _witness = new();
+
+    private EmbeddedPlatform(string root, IHost host, ConcurrentQueue<object> published, Uri? address)
+    {
         (Root, Host, Published, Http) = (root, host, published, address is null ? null : new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) });
+        var bus = host.Services.GetRequiredService<IBus>();
+        bus.ConnectPublishObserver(_witness);
+        bus.ConnectConsumeObserver(_witness);
+    }
+
+    /// <summary>Every message published on the bus, recorded as its publish completed (before any consumer sees it).</summary>
+    public IReadOnlyCollection<object> PublishedNow => _witness.Published;
 
     public string Root { get; }
 
@@ -132,6 +142,53 @@ public sealed class EmbeddedPlatform : IAsyncDisposable
 
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>
+    /// Waits until the consumers on the endpoint whose queue name contains <paramref name="endpoint"/> have finished
+    /// consuming <paramref name="count"/> messages that match. What those consumptions published is then in
+    /// <see cref="PublishedNow"/>: the sentinel after which the absence of a publish can be asserted without waiting.
+    /// </summary>
+    public async Task WaitForConsumedAsync<T>(string endpoint, Func<T, bool> match, int count, int seconds = 60)
+        where T : class
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (_witness.Consumed.Count(c => c.Endpoint.Contains(endpoint, StringComparison.Ordinal) && c.Message is T message && match(message)) < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the {endpoint} endpoint did not consume {count} {typeof(T).Name} within {seconds} s");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    private sealed class Witness : IPublishObserver, IConsumeObserver
+    {
+        public ConcurrentQueue<object> Published { get; } = new();
+
+        public ConcurrentQueue<(string Endpoint, object Message)> Consumed { get; } = new();
+
+        public Task PrePublish<T>(PublishContext<T> context) where T : class => Task.CompletedTask;
+
+        public Task PostPublish<T>(PublishContext<T> context) where T : class
+        {
+            Published.Enqueue(context.Message);
+            return Task.CompletedTask;
+        }
+
+        public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+
+        public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
+
+        public Task PostConsume<T>(ConsumeContext<T> context) where T : class
+        {
+            Consumed.Enqueue((context.ReceiveContext.InputAddress.AbsolutePath, context.Message));
+            return Task.CompletedTask;
+        }
+
+        public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
     }
 
     private bool _stopped;

@@ -27,8 +27,7 @@ public sealed class OrthancPeer : IAsyncDisposable
     public string AeTitle { get; }
 
     /// <param name="modalities">Name to (AE title, port on 127.0.0.1) of the peers Orthanc may store to.</param>
-    /// <param name="dicomPort">Its DICOM port; a free one when not given.</param>
-    public static async Task<OrthancPeer> StartAsync(IReadOnlyDictionary<string, (string AeTitle, int Port)> modalities, string aeTitle = "ORTHANC", int? dicomPort = null)
+    public static async Task<OrthancPeer> StartAsync(IReadOnlyDictionary<string, (string AeTitle, int Port)> modalities, string aeTitle = "ORTHANC")
     {
         if (!File.Exists(Executable))
         {
@@ -37,7 +36,8 @@ public sealed class OrthancPeer : IAsyncDisposable
 
         var folder = Directory.CreateTempSubdirectory("spine-orthanc-").FullName;
         var httpPort = SpineProcess.FreeTcpPort();
-        dicomPort ??= SpineProcess.FreeTcpPort();
+        // Ports chosen just before Orthanc binds them (a peer that must be addressed earlier sits behind a TcpGate).
+        var dicomPort = SpineProcess.FreeTcpPort();
         var configuration = new JsonObject
         {
             ["Name"] = "spine-test-pacs",
@@ -62,7 +62,7 @@ public sealed class OrthancPeer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var peer = new OrthancPeer(process, folder, httpPort, dicomPort.Value, aeTitle);
+        var peer = new OrthancPeer(process, folder, httpPort, dicomPort, aeTitle);
         for (var attempt = 0; ; attempt++)
         {
             try

@@ -1,18 +1,30 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using RabbitMQ.Client;
 using Testcontainers.RabbitMq;
 
 namespace Spine.Testing;
 
 /// <summary>
 /// A real RabbitMQ broker: the one the test script started (<c>SPINE_TEST_RABBITMQ_URL</c>), or a Testcontainers
-/// container when a Docker daemon answers.
+/// container when a Docker daemon answers. Queues and exchanges of the prefixes it handed out are deleted when the
+/// fixture ends, so durable queues do not pile up from run to run.
 /// </summary>
 public class RabbitMqEndpoint : IAsyncLifetime
 {
-    private const string Image = "rabbitmq:3.13";
+    private const string Image = "rabbitmq:3.13-management";
+    private readonly ConcurrentBag<string> _prefixes = [];
     private RabbitMqContainer? _container;
 
     protected virtual string UrlVariable => "SPINE_TEST_RABBITMQ_URL";
+
+    protected virtual string ManagementUrlVariable => "SPINE_TEST_RABBITMQ_MANAGEMENT_URL";
+
+    /// <summary>The broker's management API (guest/guest), which lists queues.</summary>
+    public Uri ManagementUrl { get; private set; } = null!;
 
     /// <summary>The script instance that <see cref="StopAsync"/> and <see cref="StartAsync"/> control.</summary>
     protected virtual string Instance => "main";
@@ -25,6 +37,8 @@ public class RabbitMqEndpoint : IAsyncLifetime
         if (!string.IsNullOrEmpty(configured))
         {
             Url = new Uri(configured);
+            ManagementUrl = new Uri(Environment.GetEnvironmentVariable(ManagementUrlVariable)
+                ?? throw new TestServiceUnavailableException("RabbitMQ's management API", ManagementUrlVariable));
             return;
         }
 
@@ -34,9 +48,59 @@ public class RabbitMqEndpoint : IAsyncLifetime
         }
 
         // A fixed host port, so the broker keeps its address across a stop and start.
-        _container = new RabbitMqBuilder(Image).WithPortBinding(SpineProcess.FreeTcpPort(), 5672).Build();
+        _container = new RabbitMqBuilder(Image).WithPortBinding(SpineProcess.FreeTcpPort(), 5672).WithPortBinding(15672, assignRandomHostPort: true).Build();
         await _container.StartAsync();
         Url = new Uri(_container.GetConnectionString());
+        ManagementUrl = new Uri($"http://{_container.Hostname}:{_container.GetMappedPublicPort(15672)}/");
+    }
+
+    /// <summary>A queue prefix of the test's own (one letter saying who uses it, then random); its queues go when the fixture ends.</summary>
+    public string NewPrefix(string owner)
+    {
+        var prefix = owner + Guid.NewGuid().ToString("n")[..10];
+        _prefixes.Add(prefix);
+        return prefix;
+    }
+
+    /// <summary>The queues whose names start with <paramref name="prefix"/>, with the messages ready in each, read now (not from the statistics).</summary>
+    public async Task<IReadOnlyDictionary<string, uint>> QueuesAsync(string prefix)
+    {
+        var names = await ListAsync("queues", prefix);
+        var factory = new ConnectionFactory { Uri = Url };
+        await using var connection = await factory.CreateConnectionAsync();
+        var depths = new Dictionary<string, uint>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            await using var channel = await connection.CreateChannelAsync();
+            depths[name] = (await channel.QueueDeclarePassiveAsync(name)).MessageCount;
+        }
+
+        return depths;
+    }
+
+    /// <summary>Deletes every queue and exchange whose name starts with <paramref name="prefix"/>.</summary>
+    public async Task DeleteAsync(string prefix)
+    {
+        var factory = new ConnectionFactory { Uri = Url };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        foreach (var queue in await ListAsync("queues", prefix))
+        {
+            await channel.QueueDeleteAsync(queue);
+        }
+
+        foreach (var exchange in await ListAsync("exchanges", prefix))
+        {
+            await channel.ExchangeDeleteAsync(exchange);
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> ListAsync(string kind, string prefix)
+    {
+        using var http = new HttpClient { BaseAddress = ManagementUrl };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
+        var listed = JsonNode.Parse(await http.GetStringAsync(new Uri($"api/{kind}/%2F?columns=name", UriKind.Relative)))!.AsArray();
+        return [.. listed.Select(item => item!["name"]!.GetValue<string>()).Where(name => name.StartsWith(prefix, StringComparison.Ordinal))];
     }
 
     /// <summary>Stops the broker; its durable queues and persistent messages stay on disk.</summary>
@@ -79,6 +143,11 @@ public class RabbitMqEndpoint : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var prefix in _prefixes)
+        {
+            await DeleteAsync(prefix);
+        }
+
         if (_container is not null)
         {
             await _container.DisposeAsync();
@@ -92,6 +161,8 @@ public class RabbitMqEndpoint : IAsyncLifetime
 public sealed class RestartableRabbitMqEndpoint : RabbitMqEndpoint
 {
     protected override string UrlVariable => "SPINE_TEST_RESTARTABLE_RABBITMQ_URL";
+
+    protected override string ManagementUrlVariable => "SPINE_TEST_RESTARTABLE_RABBITMQ_MANAGEMENT_URL";
 
     protected override string Instance => "restartable";
 }

@@ -1,16 +1,28 @@
+using System.Collections.Concurrent;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
+using Minio;
+using Minio.DataModel.Args;
 
 namespace Spine.Testing;
 
 /// <summary>
 /// A real S3 API: the s3rver that the test script started (<c>SPINE_TEST_S3_ENDPOINT</c>), or a MinIO container when
-/// a Docker daemon answers.
+/// a Docker daemon answers. Buckets it named are emptied and removed when the fixture ends.
 /// </summary>
 public sealed class S3Endpoint : IAsyncLifetime
 {
     private const string Image = "minio/minio:RELEASE.2025-04-22T22-12-26Z";
+    private readonly ConcurrentBag<string> _buckets = [];
     private IContainer? _container;
+
+    /// <summary>A bucket name of the test's own (<paramref name="owner"/> then random); the bucket goes when the fixture ends.</summary>
+    public string NewBucket(string owner)
+    {
+        var bucket = $"{owner}-{Guid.NewGuid().ToString("n")[..12]}";
+        _buckets.Add(bucket);
+        return bucket;
+    }
 
     /// <summary>host:port, without scheme.</summary>
     public string Endpoint { get; private set; } = null!;
@@ -50,6 +62,31 @@ public sealed class S3Endpoint : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (!_buckets.IsEmpty)
+        {
+            using var client = new MinioClient().WithEndpoint(Endpoint).WithCredentials(AccessKey, SecretKey).Build();
+            foreach (var bucket in _buckets)
+            {
+                if (!await client.BucketExistsAsync(new BucketExistsArgs().WithBucket(bucket)))
+                {
+                    continue;
+                }
+
+                var keys = new List<string>();
+                await foreach (var item in client.ListObjectsEnumAsync(new ListObjectsArgs().WithBucket(bucket).WithRecursive(true)))
+                {
+                    keys.Add(item.Key);
+                }
+
+                foreach (var key in keys)
+                {
+                    await client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(bucket).WithObject(key));
+                }
+
+                await client.RemoveBucketAsync(new RemoveBucketArgs().WithBucket(bucket));
+            }
+        }
+
         if (_container is not null)
         {
             await _container.DisposeAsync();

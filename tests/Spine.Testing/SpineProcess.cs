@@ -94,6 +94,18 @@ public sealed class SpineProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Asks the process to stop (SIGTERM, as Kubernetes does) and waits for it to exit; it is killed if it overruns.</summary>
+    public async Task StopAsync(TimeSpan within)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        await ExternalTool.RunAsync("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await WaitForExitAsync(within);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Spine.Training;
 using Spine.Training.Networks;
 using TorchSharp;
 
@@ -13,16 +14,13 @@ public sealed class GraderParityTests
         torch.random.manual_seed(5);
         var model = new BitGrader(width: 8, blocksPerStage: 1, groups: 4);
 
-        // A few optimiser steps move group-norm affine parameters and the head away from their initial values.
+        // A few optimiser steps move group-norm affine parameters and the head away from their initial values; each
+        // runs under the guard that training runs under (TorchSharp's temporaries and the garbage collector).
         var optimizer = torch.optim.Adam(model.parameters(), lr: 1e-2);
         model.train();
         for (var i = 0; i < 3; i++)
         {
-            using var scope = torch.NewDisposeScope();
-            optimizer.zero_grad();
-            var loss = torch.nn.functional.cross_entropy(model.forward(torch.rand(4, 1, 32, 32)), torch.tensor(new long[] { 0, 1, 2, 3 }));
-            loss.backward();
-            optimizer.step();
+            TrainingStep.Run(optimizer, i, () => torch.nn.functional.cross_entropy(model.forward(torch.rand(4, 1, 32, 32)), torch.tensor(new long[] { 0, 1, 2, 3 })));
         }
 
         model.eval();

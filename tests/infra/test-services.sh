@@ -64,6 +64,7 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1; }
 # Two brokers: "main" for most tests, and "restartable", which the restart test stops and starts without
 # disturbing tests that run at the same time on the main one.
 rabbitmq_port() { if [ "$1" = restartable ]; then echo $((amqp_port + 1)); else echo "$amqp_port"; fi; }
+rabbitmq_management_port() { echo $(($(rabbitmq_port "$1") + 2000)); }
 
 rabbitmq_env() { # instance
   local dir="$state/rabbitmq-$1" port; port=$(rabbitmq_port "$1")
@@ -77,8 +78,10 @@ rabbitmq_env() { # instance
 rabbitmq_launch() { # instance
   local dir="$state/rabbitmq-$1" port; port=$(rabbitmq_port "$1")
   mkdir -p "$dir/mnesia" "$dir/log"
-  printf 'listeners.tcp.default = 127.0.0.1:%s\nloopback_users = none\n' "$port" >"$dir/rabbitmq.conf"
-  printf '[].\n' >"$dir/enabled_plugins"
+  # The management API lets the tests list and delete the queues of their own prefix when they finish.
+  printf 'listeners.tcp.default = 127.0.0.1:%s\nloopback_users = none\nmanagement.tcp.ip = 127.0.0.1\nmanagement.tcp.port = %s\n' \
+    "$port" "$(rabbitmq_management_port "$1")" >"$dir/rabbitmq.conf"
+  printf '[rabbitmq_management].\n' >"$dir/enabled_plugins"
   : >"$dir/rabbitmq-env.conf"
   [ -f "$dir/advanced.config" ] || printf '[].\n' >"$dir/advanced.config"
   (rabbitmq_env "$1"; /usr/lib/rabbitmq/bin/rabbitmq-server -detached >>"$dir/log/start.log" 2>&1)
@@ -144,6 +147,8 @@ write_env() {
   cat >"$state/env" <<ENV
 export SPINE_TEST_RABBITMQ_URL=amqp://guest:guest@127.0.0.1:$(rabbitmq_port main)/
 export SPINE_TEST_RESTARTABLE_RABBITMQ_URL=amqp://guest:guest@127.0.0.1:$(rabbitmq_port restartable)/
+export SPINE_TEST_RABBITMQ_MANAGEMENT_URL=http://127.0.0.1:$(rabbitmq_management_port main)/
+export SPINE_TEST_RESTARTABLE_RABBITMQ_MANAGEMENT_URL=http://127.0.0.1:$(rabbitmq_management_port restartable)/
 export SPINE_TEST_RABBITMQ_CONTROL="$root/tests/infra/test-services.sh"
 export SPINE_TEST_S3_ENDPOINT=127.0.0.1:$s3_port
 export SPINE_TEST_S3_ACCESS_KEY=S3RVER

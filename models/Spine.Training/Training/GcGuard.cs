@@ -9,7 +9,9 @@ namespace Spine.Training;
 /// of a training step or forward pass, so that no finalizer runs while native code uses those temporaries.
 /// The no-GC region is process-wide: guarded steps run one at a time (a second one starting would collect and end the
 /// first's region), and other threads allocating past the budget end it too, so a process that trains should not do
-/// heavy work beside it (the training tests run one at a time for this reason).
+/// heavy work beside it (the training tests run one at a time for this reason). A step is never run unguarded: when
+/// the runtime refuses the region, or the region ends before the step does, the step is refused with the reason
+/// (<see cref="GcGuardException"/>) instead of risking a silently corrupted result.
 /// </summary>
 internal static class GcGuard
 {
@@ -32,18 +34,39 @@ internal static class GcGuard
         // collect and drain the finalizers before, and drain again after, so none runs during the step.
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        var held = GCSettings.LatencyMode != GCLatencyMode.NoGCRegion && GC.TryStartNoGCRegion(Budget);
+        if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+        {
+            throw new GcGuardException("a no-GC region is already in force (another guard or code outside GcGuard): the step was not run.");
+        }
+
+        if (!GC.TryStartNoGCRegion(Budget))
+        {
+            throw new GcGuardException($"the runtime refused a no-GC region of {Budget / (1024 * 1024)} MiB: the step was not run.");
+        }
+
         GC.WaitForPendingFinalizers();
+        T result;
+        var regionHeld = true;
         try
         {
-            return step();
+            result = step();
         }
         finally
         {
-            if (held && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+            // The region ends early when its budget is spent (by this step or another thread): a collection may then
+            // have freed a temporary that native code was using.
+            regionHeld = GCSettings.LatencyMode == GCLatencyMode.NoGCRegion;
+            if (regionHeld)
             {
                 GC.EndNoGCRegion();
             }
         }
+
+        return regionHeld
+            ? result
+            : throw new GcGuardException($"the no-GC region ended during the step: more than {Budget / (1024 * 1024)} MiB was allocated meanwhile, so a collection may have freed a temporary that native code was using; the step's result is not trusted.");
     }
 }
+
+/// <summary>A training step that could not run under the guard, or lost it before the end; its result is not to be used.</summary>
+public sealed class GcGuardException(string message) : Exception(message);

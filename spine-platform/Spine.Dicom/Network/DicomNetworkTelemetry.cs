@@ -17,6 +17,9 @@ public static class DicomNetworkTelemetry
 
     public const string CallingAeTag = "dicom.calling_ae";
 
+    /// <summary>The port the SCP listens on (OpenTelemetry's server.port), telling apart the listeners of one process.</summary>
+    public const string ServerPortTag = "server.port";
+
     public static readonly ActivitySource Source = new(Name, typeof(DicomNetworkTelemetry).Assembly.GetName().Version?.ToString());
 
     public static readonly Meter Meter = new(Name, typeof(DicomNetworkTelemetry).Assembly.GetName().Version?.ToString());
@@ -30,5 +33,6 @@ public static class DicomNetworkTelemetry
     internal static readonly Counter<long> Ended = Meter.CreateCounter<long>(
         "spine.dicom.associations.ended", "{association}", "Established associations by how they ended: released, aborted (by the peer, or closed), protocol-error, timed-out, cut, failed.");
 
-    internal static void Count(string outcome) => Requests.Add(1, new KeyValuePair<string, object?>(OutcomeTag, outcome));
+    internal static void Count(string outcome, int serverPort) =>
+        Requests.Add(1, new KeyValuePair<string, object?>(OutcomeTag, outcome), new KeyValuePair<string, object?>(ServerPortTag, serverPort));
 }

@@ -115,7 +115,7 @@ public sealed class DicomServer : IAsyncDisposable
         await using var network = new NetworkStream(socket, ownsSocket: true);
         if (_settings.AllowedHosts.Count > 0 && !_settings.AllowedHosts.Contains(remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address))
         {
-            DicomNetworkTelemetry.Count("refused");
+            DicomNetworkTelemetry.Count("refused", LocalEndpoint.Port);
             _handler.Refused(string.Empty, remote, "host not on the allow-list: connection closed");
             return;
         }
@@ -147,7 +147,7 @@ public sealed class DicomServer : IAsyncDisposable
 
             if (Reject(request) is { } reject)
             {
-                DicomNetworkTelemetry.Count("rejected");
+                DicomNetworkTelemetry.Count("rejected", LocalEndpoint.Port);
                 activity?.SetTag(DicomNetworkTelemetry.OutcomeTag, "rejected");
                 _handler.Refused(request.Header.CallingAeTitle, remote, reject.ToString());
                 await connection.WriteAsync(PduCodec.Encode(reject), cancellationToken);
@@ -157,7 +157,7 @@ public sealed class DicomServer : IAsyncDisposable
             slot = await _slots.WaitAsync(0, cancellationToken);
             if (!slot)
             {
-                DicomNetworkTelemetry.Count("busy");
+                DicomNetworkTelemetry.Count("busy", LocalEndpoint.Port);
                 activity?.SetTag(DicomNetworkTelemetry.OutcomeTag, "busy");
                 _handler.Refused(request.Header.CallingAeTitle, remote, $"{AssociateReject.LocalLimitExceeded} ({_settings.MaxAssociations} associations)");
                 await connection.WriteAsync(PduCodec.Encode(AssociateReject.LocalLimitExceeded), cancellationToken);
@@ -170,7 +170,7 @@ public sealed class DicomServer : IAsyncDisposable
             var accepted = results.Where(r => r.Accepted).ToDictionary(r => r.Id, r => (request.Contexts.First(c => c.Id == r.Id).AbstractSyntax, r.TransferSyntax));
             association = new AssociationInfo(Guid.NewGuid(), request.Header.CallingAeTitle, request.Header.CalledAeTitle, remote, accepted);
             var callingAe = new KeyValuePair<string, object?>(DicomNetworkTelemetry.CallingAeTag, association.CallingAeTitle);
-            DicomNetworkTelemetry.Requests.Add(1, new KeyValuePair<string, object?>(DicomNetworkTelemetry.OutcomeTag, "accepted"), callingAe);
+            DicomNetworkTelemetry.Requests.Add(1, new KeyValuePair<string, object?>(DicomNetworkTelemetry.OutcomeTag, "accepted"), callingAe, new KeyValuePair<string, object?>(DicomNetworkTelemetry.ServerPortTag, LocalEndpoint.Port));
             DicomNetworkTelemetry.Active.Add(1, callingAe);
             activity?.SetTag(DicomNetworkTelemetry.CallingAeTag, association.CallingAeTitle);
             activity?.SetTag("dicom.called_ae", association.CalledAeTitle);
@@ -230,7 +230,7 @@ public sealed class DicomServer : IAsyncDisposable
             else if (ending is "protocol-error" or "timed-out" or "failed")
             {
                 // A connection that never became an association: garbage, silence past the ARTIM timer, or a fault.
-                DicomNetworkTelemetry.Count(ending);
+                DicomNetworkTelemetry.Count(ending, LocalEndpoint.Port);
                 activity?.SetTag(DicomNetworkTelemetry.OutcomeTag, ending);
             }
         }
@@ -249,7 +249,7 @@ public sealed class DicomServer : IAsyncDisposable
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException)
         {
-            DicomNetworkTelemetry.Count("tls-failed");
+            DicomNetworkTelemetry.Count("tls-failed", LocalEndpoint.Port);
             _handler.Refused(string.Empty, remote, $"TLS handshake failed: {ex.Message}");
             await tls.DisposeAsync();
             return null;

@@ -14,15 +14,20 @@ namespace Spine.Cli.Tests.Pipeline;
 
 /// <summary>
 /// Ten phantom studies from seeds no model saw in training (nor in its evaluation), end to end in one process: every
-/// finding complete, and the agreement with the phantoms' grades per finding no worse than what <c>spine evaluate</c>
-/// measures for the same models on the same ten studies. The evaluation reads the studies' slabs as a dataset; the
-/// pipeline reads them as DICOM, beside distractor series, and prepares them itself, so the comparison is the
-/// platform's own loss, if any.
+/// finding complete, and the agreement with the phantoms' grades per finding (1) within a set margin of the committed
+/// evaluation of the reference models (models/evaluation.json, 50 other studies), which this run does not compute, so a
+/// regression shared by the pipeline and <c>spine evaluate</c> fails it; and (2) no worse than what <c>spine evaluate</c>
+/// measures on the same ten studies, which reads the slabs as a dataset while the pipeline reads DICOM beside distractor
+/// series and prepares them itself: the platform's own loss, if any.
 /// </summary>
 public sealed class PipelineAgreementTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int FirstSeed = 910000;
     private const int StudyCount = 10;
+
+    // Ten studies give 50 to 100 findings of each kind: a sample, so the committed figures hold within a margin.
+    private const double ExactMargin = 0.10;
+    private const double WithinOneMargin = 0.05;
     private EmbeddedPlatform _platform = null!;
 
     public async Task InitializeAsync() =>
@@ -60,13 +65,12 @@ public sealed class PipelineAgreementTests(ITestOutputHelper output) : IAsyncLif
                 foreach (var finding in level.Findings)
                 {
                     await AssertCompleteAsync(finding, store);
-                    var (key, expected) = (finding.Kind, finding.Side) switch
+                    var expected = grades.Of(finding.Kind, finding.Side);
+                    var key = finding.Kind switch
                     {
-                        (FindingKind.CentralCanalStenosis, _) => ("central_canal_tree", grades.CentralCanal),
-                        (FindingKind.ForaminalStenosis, Side.Left) => ("foramen", grades.ForaminalLeft),
-                        (FindingKind.ForaminalStenosis, _) => ("foramen", grades.ForaminalRight),
-                        (_, Side.Left) => ("facet", grades.FacetLeft),
-                        _ => ("facet", grades.FacetRight),
+                        FindingKind.CentralCanalStenosis => "central_canal_tree",
+                        FindingKind.ForaminalStenosis => "foramen",
+                        _ => "facet",
                     };
                     if (finding.Grade != expected)
                     {
@@ -91,6 +95,9 @@ public sealed class PipelineAgreementTests(ITestOutputHelper output) : IAsyncLif
         Assert.All(tallies, t =>
         {
             var (exact, withinOne, total) = t.Value;
+            var (committedExact, committedWithinOne) = published[t.Key];
+            Assert.True((double)exact / total >= committedExact - ExactMargin, $"{t.Key}: exact agreement with the ground truth {exact}/{total}, more than {ExactMargin} below the committed {committedExact:0.000}");
+            Assert.True((double)withinOne / total >= committedWithinOne - WithinOneMargin, $"{t.Key}: within-one agreement {withinOne}/{total}, more than {WithinOneMargin} below the committed {committedWithinOne:0.000}");
             var (evaluatedExact, evaluatedWithinOne) = evaluated[t.Key];
             Assert.True((double)exact / total >= evaluatedExact - 1e-9, $"{t.Key}: exact agreement {exact}/{total} is below spine evaluate's {evaluatedExact:0.000} on the same studies");
             Assert.True((double)withinOne / total >= evaluatedWithinOne - 1e-9, $"{t.Key}: within-one agreement {withinOne}/{total} is below spine evaluate's {evaluatedWithinOne:0.000} on the same studies");

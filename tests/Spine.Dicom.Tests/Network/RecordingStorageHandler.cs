@@ -11,6 +11,9 @@ internal sealed class RecordingStorageHandler : IStorageHandler
 
     public System.Collections.Concurrent.ConcurrentQueue<bool> Ended { get; } = new();
 
+    /// <summary>Each ended association's calling AE title and whether it was released (false: aborted or cut).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(string Calling, bool Released)> EndedBy { get; } = new();
+
     public bool AcceptsAbstractSyntax(string sopClassUid) => sopClassUid.StartsWith("1.2.840.10008.5.1.4.1.1.", StringComparison.Ordinal);
 
     public Task<ushort> StoreAsync(AssociationInfo association, DimseCommand request, string transferSyntaxUid, ReadOnlyMemory<byte> dataSet, CancellationToken cancellationToken)
@@ -22,6 +25,7 @@ internal sealed class RecordingStorageHandler : IStorageHandler
     public Task AssociationEndedAsync(AssociationInfo association, bool released)
     {
         Ended.Enqueue(released);
+        EndedBy.Enqueue((association.CallingAeTitle, released));
         return Task.CompletedTask;
     }
 

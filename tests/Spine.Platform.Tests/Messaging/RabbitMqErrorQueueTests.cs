@@ -43,7 +43,7 @@ public sealed class RabbitMqErrorQueueTests(RabbitMqEndpoint broker) : IClassFix
     public async Task Consumer_that_throws_is_retried_then_its_message_lands_in_the_error_queue_while_others_flow()
     {
         var log = new JobLog();
-        var prefix = TestHosts.UniquePrefix();
+        var prefix = broker.NewPrefix("t");
         var settings = TestHosts.RabbitMq(broker.Url, prefix);
         settings["Spine:Bus:Retry:Intervals:0"] = "00:00:00.050";
         settings["Spine:Bus:Retry:Intervals:1"] = "00:00:00.050";

@@ -23,7 +23,7 @@ public sealed class RabbitMqWireShapeTests(RabbitMqEndpoint broker) : IClassFixt
         var queue = (await channel.QueueDeclareAsync(exclusive: true)).QueueName;
         await channel.QueueBindAsync(queue, exchange, routingKey: string.Empty);
 
-        using var host = await TestHosts.StartBusAsync(TestHosts.RabbitMq(broker.Url, TestHosts.UniquePrefix()), _ => { });
+        using var host = await TestHosts.StartBusAsync(TestHosts.RabbitMq(broker.Url, broker.NewPrefix("t")), _ => { });
         var failed = new StudyFailed
         {
             StudyId = Guid.NewGuid(),
@@ -36,11 +36,24 @@ public sealed class RabbitMqWireShapeTests(RabbitMqEndpoint broker) : IClassFixt
         };
         await host.Services.GetRequiredService<IBus>().Publish(failed);
 
-        BasicGetResult? delivered = null;
-        Assert.True(await TestHosts.EventuallyAsync(() => (delivered = channel.BasicGetAsync(queue, autoAck: true).GetAwaiter().GetResult()) is not null, TimeSpan.FromSeconds(20)));
-        var message = JsonNode.Parse(delivered!.Body.Span)!["message"]!;
+        // The exchange is the broker's one for every StudyFailed, so other tests' failures may pass by: take ours by StudyId.
+        JsonNode? message = null;
+        Assert.True(await TestHosts.EventuallyAsync(() =>
+        {
+            while (channel.BasicGetAsync(queue, autoAck: true).GetAwaiter().GetResult() is { } delivered)
+            {
+                var candidate = JsonNode.Parse(delivered.Body.Span)!["message"]!;
+                if (candidate["studyId"]!.GetValue<Guid>() == failed.StudyId)
+                {
+                    message = candidate;
+                    return true;
+                }
+            }
 
-        Assert.Equal("preprocessing", message["stage"]!.GetValue<string>());
+            return false;
+        }, TimeSpan.FromSeconds(20)));
+
+        Assert.Equal("preprocessing", message!["stage"]!.GetValue<string>());
         Assert.Equal(failed.StudyId, message["studyId"]!.GetValue<Guid>());
         Assert.Equal("no-axial-t2-series", message["code"]!.GetValue<string>());
         Assert.Equal("2026-11-28T10:00:00+00:00", message["occurredAt"]!.GetValue<string>());

@@ -13,11 +13,12 @@ public sealed class S3ObjectStoreTests : ObjectStoreContract, IClassFixture<S3En
 {
     private readonly S3Endpoint _s3;
     private readonly S3ObjectStore _store;
-    private readonly string _bucket = "spine-test-" + Guid.NewGuid().ToString("n")[..12];
+    private readonly string _bucket;
 
     public S3ObjectStoreTests(S3Endpoint s3)
     {
         _s3 = s3;
+        _bucket = s3.NewBucket("spine-test");
         _store = new S3ObjectStore(Options.Create(new StorageOptions
         {
             Provider = StorageProvider.S3,
