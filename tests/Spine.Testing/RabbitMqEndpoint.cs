@@ -99,7 +99,7 @@ public class RabbitMqEndpoint : IAsyncLifetime
     {
         using var http = new HttpClient { BaseAddress = ManagementUrl };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
-        var listed = JsonNode.Parse(await http.GetStringAsync(new Uri($"api/{kind}/%2F?columns=name", UriKind.Relative)))!.AsArray();
+        var listed = JsonNode.Parse(await http.GetStringAsync(new Uri($"api/{kind}?columns=name", UriKind.Relative)))!.AsArray();
         return [.. listed.Select(item => item!["name"]!.GetValue<string>()).Where(name => name.StartsWith(prefix, StringComparison.Ordinal))];
     }
 

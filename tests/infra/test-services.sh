@@ -162,6 +162,8 @@ case "${1:-}" in
     mkdir -p "$state"
     install
     rabbitmq_stop main; rabbitmq_stop restartable; s3_stop; pg_stop
+    # Every run starts from empty brokers and bucket store: what a killed earlier run left cannot meet this one.
+    rm -rf "$state/rabbitmq-main/mnesia" "$state/rabbitmq-restartable/mnesia" "$state/s3/data"
     rabbitmq_launch main; rabbitmq_launch restartable
     s3_start; pg_start
     rabbitmq_wait main; rabbitmq_wait restartable
