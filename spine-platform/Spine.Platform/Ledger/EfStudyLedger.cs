@@ -43,15 +43,21 @@ internal sealed class EfStudyLedger(IDbContextFactory<LedgerDbContext> contexts,
             ?? throw new InvalidOperationException($"Study {studyId} is not in the ledger; register it before recording stages.");
         var now = clock.GetUtcNow();
         db.Transitions.Add(new StageTransition { StudyId = studyId, Stage = stage, Outcome = outcome, At = now, Detail = detail });
-        study.Stage = stage;
-        study.UpdatedAt = now;
-        study.Status = (stage, outcome) switch
+
+        // Completed and Failed are final: a redelivered upstream message after the report (or after the failure) is
+        // recorded as a transition, but does not reopen the study, so the reporting stage sees it done and reports nothing twice.
+        if (study.Status is not (StudyStatus.Completed or StudyStatus.Failed))
         {
-            (_, StageOutcome.Failed) => StudyStatus.Failed,
-            (PipelineStage.Reporting, StageOutcome.Completed) => StudyStatus.Completed,
-            _ when study.Status == StudyStatus.Failed => StudyStatus.Failed,
-            _ => StudyStatus.InProgress,
-        };
+            study.Stage = stage;
+            study.UpdatedAt = now;
+            study.Status = (stage, outcome) switch
+            {
+                (_, StageOutcome.Failed) => StudyStatus.Failed,
+                (PipelineStage.Reporting, StageOutcome.Completed) => StudyStatus.Completed,
+                _ => StudyStatus.InProgress,
+            };
+        }
+
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -67,7 +73,8 @@ internal sealed class EfStudyLedger(IDbContextFactory<LedgerDbContext> contexts,
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.Studies.AsNoTracking()
-            .Where(s => s.Transitions.Any(t => t.Stage == stage && t.Outcome == StageOutcome.Started)
+            .Where(s => s.Status != StudyStatus.Completed && s.Status != StudyStatus.Failed
+                && s.Transitions.Any(t => t.Stage == stage && t.Outcome == StageOutcome.Started)
                 && !s.Transitions.Any(t => t.Stage == stage && t.Outcome != StageOutcome.Started))
             .OrderBy(s => s.CreatedAt)
             .ToListAsync(cancellationToken);

@@ -103,6 +103,28 @@ public abstract class StudyLedgerContract
         Assert.Equal(StudyStatus.Completed, (await ledger.FindAsync(studyId))!.Status);
     }
 
+    [Theory]
+    [InlineData(StageOutcome.Completed)]
+    [InlineData(StageOutcome.Failed)]
+    public async Task A_completed_or_failed_study_is_not_reopened_by_a_stage_recorded_after_it(StageOutcome end)
+    {
+        var ledger = await CreateLedgerAsync();
+        var studyId = Guid.NewGuid();
+        await ledger.RegisterAsync(studyId, "2.25.8");
+        await ledger.RecordAsync(studyId, PipelineStage.Reporting, end);
+
+        // An upstream message redelivered after the end: its stage starts and completes again.
+        await ledger.RecordAsync(studyId, PipelineStage.Segmentation, StageOutcome.Started);
+        await ledger.RecordAsync(studyId, PipelineStage.Segmentation, StageOutcome.Completed);
+        await ledger.RecordAsync(studyId, PipelineStage.Classification, StageOutcome.Started);
+
+        var study = (await ledger.FindAsync(studyId))!;
+        Assert.Equal(end == StageOutcome.Completed ? StudyStatus.Completed : StudyStatus.Failed, study.Status);
+        Assert.Equal(PipelineStage.Reporting, study.Stage);
+        Assert.Equal(4, study.Transitions.Count); // the late transitions are kept for the audit trail
+        Assert.DoesNotContain(await ledger.ListUnfinishedAsync(PipelineStage.Classification), s => s.StudyId == studyId); // nothing for recovery to re-drive
+    }
+
     [Fact]
     public async Task Registering_a_study_twice_keeps_one_record()
     {
