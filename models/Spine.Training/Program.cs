@@ -56,17 +56,18 @@ var treeDataset = new Option<DirectoryInfo>("--dataset") { Description = "Traini
 var treeTest = new Option<DirectoryInfo?>("--test") { Description = "A dataset from other seeds to evaluate on." };
 var treeOutput = new Option<DirectoryInfo>("--out") { Description = "Model folder to write (tree.json, model.json).", Required = true };
 var treeVersion = new Option<string>("--version") { Description = "Version written into model.json.", DefaultValueFactory = _ => "0.1.0" };
-var canalTree = new Command("canal-tree", "Learn the interpretable central canal grader: a decision tree on the dural sac / disc area ratio and the dural sac area.")
+var canalTree = new Command("canal-tree", "Learn the interpretable central canal grader: a decision tree on measurements of the reference masks, its features, depth and leaf smoothing chosen by cross-validation over the training studies.")
 {
     treeDataset, treeTest, treeOutput, treeVersion,
 };
 canalTree.SetAction(parse =>
 {
-    var training = CanalTreeTrainer.ReadCases(parse.GetValue(treeDataset)!.FullName);
-    var tree = CanalTreeTrainer.Train(training);
-    var evaluation = parse.GetValue(treeTest) is { } test ? CanalTreeTrainer.Evaluate(tree, CanalTreeTrainer.ReadCases(test.FullName)) : null;
+    var training = CanalTreeTrainer.Measure(parse.GetValue(treeDataset)!.FullName);
+    var (tree, choice, _) = CanalTreeTrainer.Train(training);
+    Console.WriteLine($"chosen by cross-validation: {choice}");
+    var evaluation = parse.GetValue(treeTest) is { } test ? CanalTreeTrainer.Evaluate(tree, CanalTreeTrainer.Measure(test.FullName)) : null;
     CanalTreeTrainer.Write(tree, parse.GetValue(treeOutput)!.FullName, parse.GetValue(treeVersion)!,
-        $"Synthetic phantoms only: {training.Count} levels with ground-truth measurements from {parse.GetValue(treeDataset)!.Name} (Spine.Phantom). Not clinically validated.", evaluation);
+        $"Synthetic phantoms only: {training.Count} levels measured on their reference masks from {parse.GetValue(treeDataset)!.Name} (Spine.Phantom). Not clinically validated.", evaluation);
     Console.WriteLine(evaluation is null
         ? $"tree trained on {training.Count} levels"
         : FormattableString.Invariant($"tree trained on {training.Count} levels; on {evaluation.Cases} unseen levels: weighted kappa {evaluation.LinearWeightedKappa:0.000}, AUROC (moderate or worse) {evaluation.SignificantAuroc:0.000}, exact {evaluation.ExactAgreement:0.000}"));

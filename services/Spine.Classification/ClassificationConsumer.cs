@@ -12,8 +12,10 @@ namespace Spine.Classification;
 
 /// <summary>
 /// SegmentationCompleted to FindingsClassified: for each named slab, the mid slice, measurements, foramina and facets
-/// located by the rules, the three CNN graders and the central canal decision tree (Spine.Analysis). A level whose
-/// segmentation holds no dural sac fails the study with the reason, since its findings cannot be given.
+/// located by the rules, the three CNN graders and the central canal decision tree (Spine.Analysis). A level that
+/// cannot be graded (no dural sac found, implausible anatomy, the segmenter unsure: LevelAssessment) is reported not
+/// assessable with the reason, and the other levels as usual; when no level can be graded, the series shows no lumbar
+/// anatomy the models can read and the study fails with the reasons.
 /// </summary>
 public sealed partial class ClassificationConsumer(IObjectStore store, IStudyLedger ledger, GraderHost graders, TimeProvider time, ILogger<ClassificationConsumer> logger)
     : IConsumer<SegmentationCompleted>
@@ -28,23 +30,36 @@ public sealed partial class ClassificationConsumer(IObjectStore store, IStudyLed
         foreach (var slab in message.Slabs.Where(s => s.Level is not null))
         {
             var (image, labels) = await SegmentedSlabs.ReadAsync(store, slab, cancellationToken);
-            LevelAnalysis analysis;
+            string? problem;
             try
             {
-                analysis = LevelAnalysis.Analyse(image, labels, graders.Models);
+                var analysis = LevelAnalysis.Analyse(image, labels, graders.Models);
+                problem = LevelAssessment.Problem(analysis.Measurements, slab.SegmentationConfidence);
+                if (problem is null)
+                {
+                    levels.Add(LevelFindings.ToReport(analysis, slab.Level!.Value, slab.LevelUncertain, slab, graders.Models));
+                    continue;
+                }
             }
             catch (AnatomyNotFoundException ex)
             {
-                await FailAsync(context, "level-not-measurable", $"{slab.Level}: {ex.Message}");
-                return;
+                problem = ex.Message;
             }
 
-            levels.Add(LevelFindings.ToReport(analysis, slab.Level!.Value, slab.LevelUncertain, slab, graders.Models));
+            levels.Add(LevelFindings.NotAssessable(slab.Level!.Value, slab.LevelUncertain, slab, problem));
+        }
+
+        if (levels.Count > 0 && levels.All(l => l.NotAssessableReason is not null))
+        {
+            await FailAsync(context, "no-assessable-level",
+                "the series shows no lumbar level the models can grade: " + string.Join("; ", levels.Select(l => $"{l.Level.Name()}: {l.NotAssessableReason}")));
+            return;
         }
 
         // Cranial to caudal, as the report lists them.
         levels.Sort((a, b) => a.Level.CompareTo(b.Level));
-        await ledger.RecordAsync(message.StudyId, PipelineStage.Classification, StageOutcome.Completed, $"{levels.Count} levels graded", cancellationToken);
+        await ledger.RecordAsync(message.StudyId, PipelineStage.Classification, StageOutcome.Completed,
+            $"{levels.Count(l => l.NotAssessableReason is null)} levels graded, {levels.Count(l => l.NotAssessableReason is not null)} not assessable", cancellationToken);
         await context.Publish(new FindingsClassified
         {
             StudyId = message.StudyId,
@@ -57,6 +72,7 @@ public sealed partial class ClassificationConsumer(IObjectStore store, IStudyLed
             SeriesInstanceUid = message.SeriesInstanceUid,
             Models = [message.Model, .. new[] { graders.Models.CanalTreeModel, graders.Models.CentralCanal.Model, graders.Models.Foramen.Model, graders.Models.Facet.Model }.Select(LevelFindings.Info)],
             Manifest = message.Manifest,
+            Series = message.Series,
         }, cancellationToken);
         LogClassified(logger, message.StudyId, levels.Count);
     }

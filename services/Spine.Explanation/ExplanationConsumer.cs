@@ -29,6 +29,12 @@ public sealed partial class ExplanationConsumer(IObjectStore store, IStudyLedger
         var levels = new List<LevelReport>();
         foreach (var level in message.Levels)
         {
+            if (level.NotAssessableReason is not null)
+            {
+                levels.Add(level); // nothing graded, nothing to explain
+                continue;
+            }
+
             var (image, labelVolume) = await SegmentedSlabs.ReadAsync(store, level.Slices, cancellationToken);
             var analysis = LevelAnalysis.Analyse(image, labelVolume, graders.Models);
             var findings = new List<Finding>();
@@ -67,6 +73,7 @@ public sealed partial class ExplanationConsumer(IObjectStore store, IStudyLedger
             SeriesInstanceUid = message.SeriesInstanceUid,
             Models = message.Models,
             Manifest = message.Manifest,
+            Series = message.Series,
         }, cancellationToken);
         LogExplained(logger, message.StudyId, levels.Count);
     }

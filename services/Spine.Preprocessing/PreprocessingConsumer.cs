@@ -81,6 +81,7 @@ public sealed partial class PreprocessingConsumer(IObjectStore store, IStudyLedg
             Volume = volume,
             Slabs = described,
             Manifest = message.Manifest,
+            Series = choice.Decisions,
         }, cancellationToken);
         LogPrepared(logger, message.StudyId, slabs.Count);
     }

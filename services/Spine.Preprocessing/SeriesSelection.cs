@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Spine.Contracts.V1;
 using Spine.Dicom;
+using Spine.Imaging;
 
 namespace Spine.Preprocessing;
 
@@ -10,6 +12,13 @@ public sealed record SeriesVerdict(string SeriesInstanceUid, int? SeriesNumber, 
 /// <summary>The chosen axial T2 series (null when none is usable) and the verdict on every series of the study.</summary>
 public sealed record SeriesChoice(SeriesGroup? Chosen, IReadOnlyList<SeriesVerdict> Verdicts)
 {
+    /// <summary>The verdicts as the messages and the report carry them.</summary>
+    public IReadOnlyList<SeriesDecision> Decisions => [.. Verdicts.Select(v => new SeriesDecision
+    {
+        SeriesInstanceUid = v.SeriesInstanceUid, SeriesNumber = v.SeriesNumber, Description = v.Description,
+        Used = v.SeriesInstanceUid == Chosen?.SeriesInstanceUid, Reason = v.Reason,
+    })];
+
     /// <summary>One line for the ledger and the VolumePrepared message, or the StudyFailed reason.</summary>
     public string Summary => Chosen is null
         ? "no usable axial T2-weighted series: " + string.Join("; ", Verdicts.Select(v => $"{Name(v)}: {v.Reason}"))
@@ -21,11 +30,14 @@ public sealed record SeriesChoice(SeriesGroup? Chosen, IReadOnlyList<SeriesVerdi
 }
 
 /// <summary>
-/// Chooses the axial T2-weighted series of a lumbar study. Orientation comes from Image Orientation (Patient) (axial:
-/// the plane's normal within 37 degrees of the feet-head axis, so angled disc slabs count); weighting from the
-/// timing when recorded (T2: TR at least 1,500 ms and TE at least 60 ms; T1: TR under 1,000 ms and TE under 30 ms;
-/// proton density: long TR, TE under 60 ms), otherwise from the series description ("T2" and not "T1", "PD",
-/// "FLAIR" or "STIR"). Of several usable series, the one with the most images, then the lowest series number.
+/// Chooses the axial T2-weighted series of a lumbar study. A series is turned away, with the reason, when it is not
+/// MR, names a body part other than the spine (Body Part Examined, when recorded), has fewer images than an axial
+/// lumbar series (3), or a field of view or pixel that no lumbar axial has (120 to 500 mm; 0.2 to 2 mm). Orientation
+/// comes from Image Orientation (Patient) (axial: the plane's normal within 37 degrees of the feet-head axis, so
+/// angled disc slabs count); weighting from the timing when recorded (T2: TR at least 1,500 ms and TE at least 60 ms;
+/// T1: TR under 1,000 ms and TE under 30 ms; proton density: long TR, TE under 60 ms), otherwise from the series
+/// description ("T2" and not "T1", "PD", "FLAIR" or "STIR"). Of several usable series, the one with the most images,
+/// then the lowest series number. What the images show is judged later, on the segmentation (each level's anatomy).
 /// </summary>
 public static partial class SeriesSelection
 {
@@ -52,6 +64,11 @@ public static partial class SeriesSelection
         var number = first.GetInt32(DicomTags.SeriesNumber);
         SeriesVerdict Verdict(bool usable, string reason) => new(series.SeriesInstanceUid, number, description, usable, reason);
 
+        if (NotLumbarAxialByItsAttributes(series) is { } refusal)
+        {
+            return Verdict(false, refusal);
+        }
+
         var orientation = series.Orientation;
         if (orientation is null)
         {
@@ -63,11 +80,95 @@ public static partial class SeriesSelection
             return Verdict(false, orientation.Value.ToString().ToLowerInvariant());
         }
 
+        if (ContiguousStack(series) is { } stack)
+        {
+            return Verdict(false, stack);
+        }
+
         var (weighting, evidence) = Weighting(first, description);
         var images = string.Create(CultureInfo.InvariantCulture, $"{series.Instances.Count} image{(series.Instances.Count == 1 ? string.Empty : "s")}");
         return weighting == "T2"
             ? Verdict(true, $"axial, T2-weighted ({evidence}), {images}")
             : Verdict(false, $"axial, {weighting} ({evidence})");
+    }
+
+    public const int MinimumImages = 3;
+
+    /// <summary>The longest run of parallel slices a disc-angled block spans; a longer one is a contiguous stack.</summary>
+    public const double MaximumBlockExtentMm = 60;
+
+    /// <summary>
+    /// Why the series is a contiguous stack (one run of parallel slices through several levels), or null. The levels are
+    /// found as the scanner's disc-angled blocks; splitting a contiguous stack into levels needs the segmentation (the
+    /// discs along the stack), which preprocessing does not have: such a series is turned away, never graded as one level.
+    /// </summary>
+    private static string? ContiguousStack(SeriesGroup series)
+    {
+        IReadOnlyList<IReadOnlyList<DicomFile>> stacks;
+        try
+        {
+            stacks = DicomVolumes.SplitIntoStacks(series.Instances);
+        }
+        catch (DicomFormatException ex)
+        {
+            return ex.Message;
+        }
+
+        foreach (var stack in stacks.Where(s => s.Count > 1))
+        {
+            var (first, last) = (ImagePlane.From(stack[0].Dataset)!, ImagePlane.From(stack[^1].Dataset)!);
+            var extent = (last.Position - first.Position).Length;
+            if (extent > MaximumBlockExtentMm)
+            {
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"a contiguous axial stack ({stack.Count} parallel slices over {extent:0} mm): the platform grades disc-angled blocks (at most {MaximumBlockExtentMm:0} mm each); contiguous stacks are not supported yet");
+            }
+        }
+
+        return null;
+    }
+
+    // Body parts a lumbar study's series may name (DICOM PS3.16 CID 4031 defined terms and what scanners write).
+    private static readonly string[] SpineBodyParts = ["LSPINE", "SPINE", "TLSPINE", "LSSPINE", "SSPINE", "LUMBAR", "L-SPINE", "LUMBARSPINE", "BACK"];
+
+    /// <summary>Why the series' attributes rule out an axial lumbar series, or null when they do not.</summary>
+    private static string? NotLumbarAxialByItsAttributes(SeriesGroup series)
+    {
+        var first = series.First;
+        var modality = first.GetString(DicomTags.Modality)?.Trim();
+        if (modality is { Length: > 0 } && modality != "MR")
+        {
+            return $"modality {modality}, not MR";
+        }
+
+        var bodyPart = first.GetString(DicomTags.BodyPartExamined)?.Trim().ToUpperInvariant().Replace(" ", string.Empty, StringComparison.Ordinal);
+        if (bodyPart is { Length: > 0 } && !SpineBodyParts.Contains(bodyPart, StringComparer.Ordinal))
+        {
+            return $"body part examined '{bodyPart}', not the lumbar spine";
+        }
+
+        if (series.Instances.Count < MinimumImages)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{series.Instances.Count} image{(series.Instances.Count == 1 ? string.Empty : "s")}: too few for an axial lumbar series (at least {MinimumImages})");
+        }
+
+        var spacing = first.GetNumbers(DicomTags.PixelSpacing);
+        var (rows, columns) = (first.GetInt32(DicomTags.Rows) ?? 0, first.GetInt32(DicomTags.Columns) ?? 0);
+        if (spacing is { Count: >= 2 } && rows > 0 && columns > 0)
+        {
+            var field = Math.Max(rows * spacing[0], columns * spacing[1]);
+            if (spacing.Min() < 0.2 || spacing.Max() > 2)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"pixel {spacing[0]:0.###} x {spacing[1]:0.###} mm: outside the 0.2 to 2 mm of a lumbar axial");
+            }
+
+            if (field is < 120 or > 500)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"field of view {field:0} mm: outside the 120 to 500 mm of a lumbar axial");
+            }
+        }
+
+        return null;
     }
 
     private static (string Weighting, string Evidence) Weighting(DicomDataset first, string description)

@@ -33,7 +33,7 @@ public static class ReportHtml
             .Append("<title>Spine report ").Append(report.StudyId).Append("</title><style>")
             .Append("body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3em .6em;text-align:left}")
             .Append(".g0{background:#e6f4ea}.g1{background:#fff8e1}.g2{background:#ffe0b2}.g3{background:#ffcdd2}.disclaimer{border:2px solid #b71c1c;padding:.6em;font-weight:bold}")
-            .Append("img{max-width:24em;display:block}.uncertain{color:#b71c1c}</style></head><body>\n");
+            .Append("img{max-width:24em;display:block}.uncertain{color:#b71c1c}.na{background:#eceff1;font-style:italic}</style></head><body>\n");
         html.Append("<p class=\"disclaimer\">").Append(Encode(report.Disclaimer)).Append("</p>\n");
         html.Append("<h1>Lumbar spine MRI: automated reading</h1>\n<p>Study ").Append(report.StudyId)
             .Append(", series ").Append(Encode(report.SeriesInstanceUid)).Append(", generated ")
@@ -53,9 +53,28 @@ public static class ReportHtml
         }
 
         html.Append("</table>\n");
+        Series(html, report.Series ?? []);
         Skipped(html, report.RejectedFiles ?? []);
         html.Append("</body></html>\n");
         return html.ToString();
+    }
+
+    // Every series of the study and why it was read or turned away: the radiologist sees what the reading rests on.
+    private static void Series(StringBuilder html, IReadOnlyList<SeriesDecision> series)
+    {
+        if (series.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<h2>Series</h2>\n<table><tr><th>series</th><th>description</th><th>read</th><th>why</th></tr>\n");
+        foreach (var s in series)
+        {
+            html.Append("<tr><td>").Append(s.SeriesNumber?.ToString(CultureInfo.InvariantCulture) ?? string.Empty).Append("</td><td>").Append(Encode(s.Description))
+                .Append("</td><td>").Append(s.Used ? "yes" : "turned away").Append("</td><td>").Append(Encode(s.Reason)).Append("</td></tr>\n");
+        }
+
+        html.Append("</table>\n");
     }
 
     // Files that came with the study but were not read: the radiologist should know the reading may lack images.
@@ -95,6 +114,12 @@ public static class ReportHtml
             }
 
             html.Append("</th>");
+            if (level.NotAssessableReason is { } reason)
+            {
+                html.Append("<td colspan=\"").Append(Columns.Length).Append("\" class=\"na\">not assessable: ").Append(Encode(reason)).Append("</td></tr>\n");
+                continue;
+            }
+
             foreach (var column in Columns)
             {
                 var finding = level.Findings.FirstOrDefault(f => f.Kind == column.Kind && f.Side == column.Side);
@@ -112,6 +137,12 @@ public static class ReportHtml
     private static void Level(StringBuilder html, LevelReport level, Func<ObjectRef, byte[]?> images)
     {
         html.Append("<h2>").Append(LevelName(level.Level)).Append("</h2>\n<p>");
+        if (level.NotAssessableReason is { } reason)
+        {
+            html.Append("Not assessable: ").Append(Encode(reason)).Append(". Nothing is graded at this level; it must be read without the platform.</p>\n");
+            return;
+        }
+
         html.Append(string.Join("; ", level.Measurements.Select(m => Encode(string.Create(CultureInfo.InvariantCulture, $"{m.Name} {m.Value:0.##} {m.Unit}")))));
         html.Append("</p>\n");
         foreach (var finding in level.Findings)
@@ -133,7 +164,7 @@ public static class ReportHtml
         }
     }
 
-    private static string LevelName(SpinalLevel level) => level.ToString().Insert(2, "-");
+    private static string LevelName(SpinalLevel level) => level.Name();
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 }

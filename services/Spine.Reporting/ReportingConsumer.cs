@@ -43,6 +43,7 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
             Models = models,
             Disclaimer = Disclaimer(models),
             RejectedFiles = (await StudyManifests.ReadAsync(store, message.Manifest, message.StudyId, cancellationToken))?.RejectedFiles ?? [],
+            Series = message.Series,
         };
 
         var json = await PutAsync(StudyKeys.ReportJson(message.StudyId), JsonSerializer.SerializeToUtf8Bytes(report, SpineContractsJsonContext.Default.StudyReport), "application/json", cancellationToken);

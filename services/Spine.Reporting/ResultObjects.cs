@@ -70,5 +70,5 @@ public static class ResultObjects
 
     private static string GradeName(int grade) => grade switch { 0 => "normal", 1 => "mild", 2 => "moderate", _ => "severe" };
 
-    private static string LevelName(SpinalLevel level) => level.ToString().Insert(2, "-");
+    private static string LevelName(SpinalLevel level) => level.Name();
 }

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Spine.Analysis;
+using Spine.Analysis.Models;
 using Spine.Contracts.V1;
 using Spine.Imaging;
 using Spine.Pipeline;
@@ -28,13 +29,13 @@ public sealed partial class SegmentationConsumer(IObjectStore store, IStudyLedge
         foreach (var slab in message.Slabs)
         {
             var image = await NiftiObjects.ReadAsync(store, slab.Volume ?? throw new InvalidDataException($"study {message.StudyId}: slab at slice {slab.FirstSlice} has no volume."), cancellationToken);
-            var labels = await segmenter.Batcher.SegmentAsync(
+            var segmented = await segmenter.Batcher.SegmentAsync(
                 Enumerable.Range(0, image.SizeK).Select(k => image.Slice(k).ToArray()).ToList(), image.SizeI, image.SizeJ, cancellationToken);
 
-            var map = new Volume<byte>(image.SizeI, image.SizeJ, image.SizeK, image.Geometry, labels.SelectMany(l => l).ToArray());
+            var map = new Volume<byte>(image.SizeI, image.SizeJ, image.SizeK, image.Geometry, segmented.SelectMany(s => s.Labels).ToArray());
             maps.Add(map);
             var stored = await NiftiObjects.PutAsync(store, StudyKeys.LabelMap(message.StudyId, slabs.Count), map, cancellationToken);
-            slabs.Add(slab with { LabelMap = stored });
+            slabs.Add(slab with { LabelMap = stored, SegmentationConfidence = Math.Round(SegmentedSlice.Pooled(segmented), 4) });
         }
 
         var stacked = await NiftiObjects.PutAsync(store, StudyKeys.StackedLabelMap(message.StudyId), Stacking.Stack(maps), cancellationToken);
@@ -52,6 +53,7 @@ public sealed partial class SegmentationConsumer(IObjectStore store, IStudyLedge
             Model = model,
             SeriesInstanceUid = message.SeriesInstanceUid,
             Manifest = message.Manifest,
+            Series = message.Series,
         }, cancellationToken);
         LogSegmented(logger, message.StudyId, slabs.Count);
     }

@@ -33,7 +33,7 @@ public sealed class SegmenterHost : IAsyncDisposable
                 throw new OnnxDeviceException($"Spine:Models:ExecutionProvider is {settings.ExecutionProvider}. {e.Message}", e);
             }
         });
-        Batcher = new SliceBatcher((slices, width, height) => Session.Segment(slices, width, height), settings.BatchSize,
+        Batcher = new SliceBatcher((slices, width, height) => Session.SegmentSlices(slices, width, height), settings.BatchSize,
             TimeSpan.FromMilliseconds(settings.BatchWindowMilliseconds), time);
     }
 

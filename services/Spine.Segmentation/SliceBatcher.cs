@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
+using Spine.Analysis.Models;
 using Spine.Platform.Hosting;
 
 namespace Spine.Segmentation;
@@ -17,12 +18,12 @@ public sealed class SliceBatcher : IAsyncDisposable
         "spine.segmentation.batch.slices", "{slice}", "Slices per segmenter run, gathered across slabs and studies.");
 
     private readonly Channel<Request> _requests = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Func<IReadOnlyList<float[]>, int, int, IReadOnlyList<byte[]>> _run;
+    private readonly Func<IReadOnlyList<float[]>, int, int, IReadOnlyList<SegmentedSlice>> _run;
     private readonly TimeProvider _time;
     private readonly Task _loop;
 
     /// <param name="run">Segments a batch of same-size slices (width, height), one label map per slice, in order.</param>
-    public SliceBatcher(Func<IReadOnlyList<float[]>, int, int, IReadOnlyList<byte[]>> run, int batchSize, TimeSpan window, TimeProvider time)
+    public SliceBatcher(Func<IReadOnlyList<float[]>, int, int, IReadOnlyList<SegmentedSlice>> run, int batchSize, TimeSpan window, TimeProvider time)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         _run = run;
@@ -40,10 +41,10 @@ public sealed class SliceBatcher : IAsyncDisposable
     public event Action<int>? BatchRun;
 
     /// <summary>The label maps of <paramref name="slices"/> (all <paramref name="width"/> x <paramref name="height"/>), in order.</summary>
-    public async Task<IReadOnlyList<byte[]>> SegmentAsync(IReadOnlyList<float[]> slices, int width, int height, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SegmentedSlice>> SegmentAsync(IReadOnlyList<float[]> slices, int width, int height, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(slices);
-        var requests = slices.Select(pixels => new Request(pixels, width, height, new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously))).ToList();
+        var requests = slices.Select(pixels => new Request(pixels, width, height, new TaskCompletionSource<SegmentedSlice>(TaskCreationOptions.RunContinuationsAsynchronously))).ToList();
         foreach (var request in requests)
         {
             await _requests.Writer.WriteAsync(request, cancellationToken);
@@ -134,5 +135,5 @@ public sealed class SliceBatcher : IAsyncDisposable
         await _loop;
     }
 
-    private sealed record Request(float[] Pixels, int Width, int Height, TaskCompletionSource<byte[]> Result);
+    private sealed record Request(float[] Pixels, int Width, int Height, TaskCompletionSource<SegmentedSlice> Result);
 }

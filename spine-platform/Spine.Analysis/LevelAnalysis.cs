@@ -61,7 +61,7 @@ public sealed record LevelAnalysis(int MidSlice, AnatomicalFrame Frame, LevelMea
         }
 
         var canal = models.CentralCanal.Grade([Crop(models.CentralCanal, RegionKind.CentralCanal, Side.Left, frame.CentreX, frame.CentreY)])[0];
-        var (treeProbabilities, path) = models.CanalTree.Predict(measurements.CentralCanalFeatures());
+        var (treeProbabilities, path) = models.CanalTree.Predict(measurements.Features(models.CanalTree.FeatureNames));
         var located = RegionLocator.Locate(slice, frame);
         var regions = new List<RegionGrade>();
         foreach (var (kind, grader) in new[] { (RegionKind.Foramen, models.Foramen), (RegionKind.Facet, models.Facet) })

@@ -75,6 +75,17 @@ public static class LevelFindings
         };
     }
 
+    /// <summary>A level that is reported but not graded: no measurements, no findings, the reason.</summary>
+    public static LevelReport NotAssessable(SpinalLevel level, bool levelUncertain, SliceSlab slices, string reason) => new()
+    {
+        Level = level,
+        LevelUncertain = levelUncertain,
+        Slices = slices,
+        Measurements = [],
+        Findings = [],
+        NotAssessableReason = reason,
+    };
+
     /// <summary>
     /// What the masks say about a located region: the area of the component it was drawn around (free canal-and-foramina
     /// space for a foramen, posterior element for a facet) and the size of the box graded; a region placed by the

@@ -10,6 +10,7 @@ var root = new RootCommand("Spine Platform: automated, interpretable reading of 
     BenchCommand.Create(),
     PhantomCommand.Create(),
     EvaluateCommand.Create(),
+    ValidateCommand.Create(),
     AnalyzeCommand.Create(),
     AnalyzeCommand.CreateDemo(),
     HealthCommand.Create(),

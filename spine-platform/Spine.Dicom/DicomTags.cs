@@ -25,6 +25,7 @@ public static class DicomTags
     public static readonly DicomTag ContentTime = new(0x0008, 0x0033);
     public static readonly DicomTag AccessionNumber = new(0x0008, 0x0050);
     public static readonly DicomTag Modality = new(0x0008, 0x0060);
+    public static readonly DicomTag BodyPartExamined = new(0x0018, 0x0015);
     public static readonly DicomTag ConversionType = new(0x0008, 0x0064);
     public static readonly DicomTag Manufacturer = new(0x0008, 0x0070);
     public static readonly DicomTag ReferringPhysicianName = new(0x0008, 0x0090);

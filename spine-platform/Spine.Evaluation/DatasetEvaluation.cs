@@ -10,13 +10,14 @@ namespace Spine.Evaluation;
 
 /// <summary>
 /// Runs the models on a labelled dataset (the nnU-Net layout, with grades.json giving each case's reference grades,
-/// mid slice, measurements and region boxes) exactly as the pipeline does: ONNX Runtime segmentation, the mid slice
-/// chosen from the predicted masks, measurements, the geometric rules, crops, graders and the decision tree. The
-/// reference is used only to score.
+/// readers' grades, mid slice, measurements and region boxes) exactly as the pipeline does: slabs resampled to the
+/// segmenter's spacing, ONNX Runtime segmentation, the mid slice chosen from the predicted masks, the same rules on
+/// whether a level can be graded (LevelAssessment), measurements, the geometric rules, crops, graders and the decision
+/// tree. The reference is used only to score. Every figure comes with a 95 % bootstrap interval over studies.
 /// </summary>
 public static class DatasetEvaluation
 {
-    public static EvaluationReport Run(string datasetFolder, ModelSet models, Action<int, int>? progress = null)
+    public static EvaluationReport Run(string datasetFolder, ModelSet models, Action<int, int>? progress = null, int bootstrapReplicates = Bootstrap.DefaultReplicates)
     {
         ArgumentNullException.ThrowIfNull(datasetFolder);
         ArgumentNullException.ThrowIfNull(models);
@@ -28,91 +29,110 @@ public static class DatasetEvaluation
 
         var cases = JsonSerializer.Deserialize(File.ReadAllText(gradesPath), DatasetJsonContext.Default.IReadOnlyListDatasetCase)
             ?? throw new InvalidDataException($"{gradesPath}: empty.");
-        var labelNames = models.Segmenter.Model.Manifest.Output!.Labels.Where(l => l.Value > 0).ToList();
-        var pooled = labelNames.ToDictionary(l => l.Value, _ => new DiceCounts());
-        var perCase = labelNames.ToDictionary(l => l.Value, _ => new List<double>());
-        var findings = new Dictionary<string, FindingTally>
-        {
-            ["central_canal_cnn"] = new(), ["central_canal_tree"] = new(), ["foramen"] = new(), ["facet"] = new(),
-        };
-        var iou = new Dictionary<RegionKind, List<(double IoU, bool FromMasks)>> { [RegionKind.Foramen] = [], [RegionKind.Facet] = [] };
+        var spacing = models.SegmenterModel.Manifest.Input!.SpacingMm;
+        var dice = new DiceTally(models.SegmenterModel.Manifest.Output!.Labels);
+        var graded = new List<GradedFinding>();
+        var iou = new Dictionary<(RegionKind Kind, bool AsSeen), List<(int Study, double IoU, bool FromMasks)>>();
         var sacErrors = new List<double>();
         var (slices, notMeasurable, done) = (0, 0, 0);
+        var (truthRefused, refusedAsTruth, gradedDespite, refusedAssessable) = (0, 0, 0, 0);
         foreach (var item in cases)
         {
-            var image = Normalization.PercentileScale(Nifti.Read(Path.Combine(datasetFolder, "imagesTr", item.Case + "_0000.nii.gz")));
-            var truth = Nifti.Read(Path.Combine(datasetFolder, "labelsTr", item.Case + ".nii.gz"));
-            var inputs = Enumerable.Range(0, image.SizeK).Select(k => image.Slice(k).ToArray()).ToList();
-            var predicted = models.Segmenter.Segment(inputs, image.SizeI, image.SizeJ);
+            var (image, truth, toNative) = DatasetSlabs.Read(datasetFolder, item.Case, spacing);
+            var segmented = models.Segmenter.SegmentSlices([.. Enumerable.Range(0, image.SizeK).Select(k => image.Slice(k).ToArray())], image.SizeI, image.SizeJ);
+            var predicted = segmented.Select(s => s.Labels).ToList();
             slices += image.SizeK;
-            var caseCounts = labelNames.ToDictionary(l => l.Value, _ => new DiceCounts());
-            for (var k = 0; k < image.SizeK; k++)
-            {
-                var reference = truth.Slice(k);
-                for (var p = 0; p < reference.Length; p++)
-                {
-                    var (actual, guess) = ((int)reference[p], (int)predicted[k][p]);
-                    foreach (var label in caseCounts.Keys)
-                    {
-                        caseCounts[label].Add(guess == label, actual == label);
-                        pooled[label].Add(guess == label, actual == label);
-                    }
-                }
-            }
-
-            foreach (var (label, counts) in caseCounts)
-            {
-                perCase[label].Add(counts.Dice);
-            }
-
+            var tags = item.Tags ?? [];
+            var readers = item.Truth.Readers;
             var grades = item.Truth.Grades;
+
+            // A level the reference cannot read either (a metal artefact over it) is not scored: refusing it is right.
+            string? problem;
+            LevelAnalysis? level = null;
             try
             {
-                var level = LevelAnalysis.Analyse(image, predicted, models);
-                sacErrors.Add(Math.Abs(level.Measurements.DuralSacAreaMm2 - item.Truth.DuralSacAreaMm2));
-                findings["central_canal_cnn"].Add(grades.CentralCanal, level.CentralCanalCnn.Grade, level.CentralCanalCnn.ModerateOrWorse);
-                findings["central_canal_tree"].Add(grades.CentralCanal, level.CentralCanalTree.Grade, level.CentralCanalTree.ModerateOrWorse);
-                foreach (var region in level.Regions)
-                {
-                    var (reference, grade) = (region.Region.Kind, region.Region.Side) switch
-                    {
-                        (RegionKind.Foramen, Side.Left) => (item.Truth.ForamenLeft, grades.ForaminalLeft),
-                        (RegionKind.Foramen, _) => (item.Truth.ForamenRight, grades.ForaminalRight),
-                        (_, Side.Left) => (item.Truth.FacetLeft, grades.FacetLeft),
-                        _ => (item.Truth.FacetRight, grades.FacetRight),
-                    };
-                    var box = new Box(reference.BoxPixels[0], reference.BoxPixels[1], reference.BoxPixels[2], reference.BoxPixels[3]);
-                    var r = region.Region;
-                    iou[r.Kind].Add((Metrics.IoU(new Box(r.X, r.Y, r.Width, r.Height), box), r.FromMasks));
-                    findings[r.Kind == RegionKind.Foramen ? "foramen" : "facet"].Add(grade, region.Result.Grade, region.Result.ModerateOrWorse);
-                }
+                level = LevelAnalysis.Analyse(image, predicted, models);
+                problem = LevelAssessment.Problem(level.Measurements, SegmentedSlice.Pooled(segmented));
             }
-            catch (AnatomyNotFoundException)
+            catch (AnatomyNotFoundException ex)
             {
-                // Counted and scored as the worst answer a reader could give: normal, with no confidence either way.
-                notMeasurable++;
-                findings["central_canal_cnn"].Add(grades.CentralCanal, 0, 0.5);
-                findings["central_canal_tree"].Add(grades.CentralCanal, 0, 0.5);
-                foreach (var g in new[] { grades.ForaminalLeft, grades.ForaminalRight })
+                problem = ex.Message;
+            }
+
+            if (!item.Truth.Assessable)
+            {
+                truthRefused++;
+                (refusedAsTruth, gradedDespite) = problem is null ? (refusedAsTruth, gradedDespite + 1) : (refusedAsTruth + 1, gradedDespite);
+                progress?.Invoke(++done, cases.Count);
+                continue;
+            }
+
+            dice.Add(item.Seed, truth, predicted);
+
+            void Add(string key, Func<LevelGrades, int> finding, int predictedGrade, IReadOnlyList<double> probabilities) =>
+                graded.Add(new GradedFinding(key, item.Seed, finding(grades), predictedGrade, probabilities, readers?.Select(finding).ToList(), tags));
+
+            IReadOnlyList<double> unsure = [0.25, 0.25, 0.25, 0.25];
+            if (problem is not null || level is null)
+            {
+                // Refused where the reference grades: scored as a reader's worst answer, normal with no confidence either way.
+                (refusedAssessable, notMeasurable) = (refusedAssessable + 1, notMeasurable + 1);
+                Add("central_canal_cnn", g => g.CentralCanal, 0, unsure);
+                Add("central_canal_tree", g => g.CentralCanal, 0, unsure);
+                foreach (var side in new[] { Side.Left, Side.Right })
                 {
-                    findings["foramen"].Add(g, 0, 0.5);
-                    iou[RegionKind.Foramen].Add((0, false));
+                    Add("foramen", g => g.Of(FindingKind.ForaminalStenosis, side), 0, unsure);
+                    Add("facet", g => g.Of(FindingKind.FacetArthropathy, side), 0, unsure);
+                    foreach (var kind in new[] { RegionKind.Foramen, RegionKind.Facet })
+                    {
+                        AddIoU(iou, (kind, false), (item.Seed, 0, false));
+                        if (item.Truth.ForamenLeftAsSeen is not null)
+                        {
+                            AddIoU(iou, (kind, true), (item.Seed, 0, false));
+                        }
+                    }
                 }
 
-                foreach (var g in new[] { grades.FacetLeft, grades.FacetRight })
+                progress?.Invoke(++done, cases.Count);
+                continue;
+            }
+
+            sacErrors.Add(Math.Abs(level.Measurements.DuralSacAreaMm2 - item.Truth.DuralSacAreaMm2));
+            Add("central_canal_cnn", g => g.CentralCanal, level.CentralCanalCnn.Grade, [.. level.CentralCanalCnn.Probabilities.Select(p => (double)p)]);
+            Add("central_canal_tree", g => g.CentralCanal, level.CentralCanalTree.Grade, level.CentralCanalTree.Probabilities);
+            foreach (var region in level.Regions)
+            {
+                var r = region.Region;
+                var kind = r.Kind == RegionKind.Foramen ? FindingKind.ForaminalStenosis : FindingKind.FacetArthropathy;
+                Add(r.Kind == RegionKind.Foramen ? "foramen" : "facet", g => g.Of(kind, r.Side), region.Result.Grade, [.. region.Result.Probabilities.Select(p => (double)p)]);
+                var located = new Box((int)Math.Round(r.X * toNative), (int)Math.Round(r.Y * toNative), (int)Math.Round(r.Width * toNative), (int)Math.Round(r.Height * toNative));
+                var (healthy, asSeen) = (r.Kind, r.Side) switch
                 {
-                    findings["facet"].Add(g, 0, 0.5);
-                    iou[RegionKind.Facet].Add((0, false));
+                    (RegionKind.Foramen, Side.Left) => (item.Truth.ForamenLeft, item.Truth.ForamenLeftAsSeen),
+                    (RegionKind.Foramen, _) => (item.Truth.ForamenRight, item.Truth.ForamenRightAsSeen),
+                    (_, Side.Left) => (item.Truth.FacetLeft, item.Truth.FacetLeftAsSeen),
+                    _ => (item.Truth.FacetRight, item.Truth.FacetRightAsSeen),
+                };
+                AddIoU(iou, (r.Kind, false), (item.Seed, Metrics.IoU(located, BoxOf(healthy)), r.FromMasks));
+                if (asSeen is not null)
+                {
+                    AddIoU(iou, (r.Kind, true), (item.Seed, Metrics.IoU(located, BoxOf(asSeen)), r.FromMasks));
                 }
             }
 
             progress?.Invoke(++done, cases.Count);
         }
 
-        var names = labelNames.ToDictionary(l => l.Value, l => l.Key);
-        var graderRuns = models.CentralCanal.Clock.Runs + models.Foramen.Clock.Runs + models.Facet.Clock.Runs;
         var graderTime = models.CentralCanal.Clock.Elapsed + models.Foramen.Clock.Elapsed + models.Facet.Clock.Elapsed;
-        var regionsGraded = findings["central_canal_cnn"].Count + findings["foramen"].Count + findings["facet"].Count - (notMeasurable * 5);
+        var regionsGraded = graded.Count(g => g.Key is "central_canal_cnn" or "foramen" or "facet") - (notMeasurable * 5);
+        var tree = graded.Where(g => g.Key == "central_canal_tree").ToList();
+        var foramen = graded.Where(g => g.Key == "foramen").ToList();
+        var rsna = new RsnaScores(RsnaMetric.LogLoss(tree), RsnaMetric.LogLoss(foramen), RsnaMetric.AnySevereSpinal(tree), null)
+        {
+            SpinalCanalInterval = Bootstrap.Of(tree, RsnaMetric.LogLoss, bootstrapReplicates),
+            NeuralForamenInterval = Bootstrap.Of(foramen, RsnaMetric.LogLoss, bootstrapReplicates),
+        };
+        var terms = new[] { rsna.SpinalCanal, rsna.NeuralForamen, rsna.AnySevereSpinal }.OfType<double>().ToList();
         return new EvaluationReport
         {
             Dataset = Path.GetFileName(Path.TrimEndingDirectorySeparator(datasetFolder)),
@@ -120,15 +140,16 @@ public static class DatasetEvaluation
             Levels = cases.Count,
             Slices = slices,
             Models = models.All.Select(m => $"{m.Manifest.Name} {m.Manifest.Version}").ToList(),
-            DiceMeanPerCase = perCase.ToDictionary(p => names[p.Key], p => Math.Round(p.Value.Average(), 4)),
-            DicePooled = pooled.ToDictionary(p => names[p.Key], p => Math.Round(p.Value.Dice, 4)),
-            Localisation = iou.Select(pair => new LocalisationScores(
-                pair.Key == RegionKind.Foramen ? "foramen" : "facet",
-                pair.Value.Count,
-                Math.Round(pair.Value.Average(v => v.IoU), 4),
-                Math.Round(Median(pair.Value.Select(v => v.IoU).ToList()), 4),
-                pair.Value.Count(v => v.FromMasks))).ToList(),
-            Findings = findings.Select(pair => pair.Value.Score(pair.Key)).ToList(),
+            DiceMeanPerCase = dice.MeanPerCase,
+            DiceIntervals = dice.Intervals(bootstrapReplicates),
+            DicePooled = dice.Pooled,
+            BootstrapReplicates = bootstrapReplicates,
+            Localisation = Localisation(iou, asSeen: false, bootstrapReplicates),
+            LocalisationAsSeen = iou.Keys.Any(k => k.AsSeen) ? Localisation(iou, asSeen: true, bootstrapReplicates) : null,
+            Findings = [.. new[] { "central_canal_cnn", "central_canal_tree", "foramen", "facet" }.Select(key => Score(key, graded.Where(g => g.Key == key).ToList(), bootstrapReplicates))],
+            Rsna = rsna with { MeanOfTheseTerms = terms.Count == 0 ? null : Math.Round(terms.Average(), 4) },
+            Breakdown = Breakdown(graded),
+            Assessability = new Assessability(truthRefused, refusedAsTruth, gradedDespite, refusedAssessable),
             DuralSacAreaMeanAbsoluteErrorMm2 = sacErrors.Count == 0 ? null : Math.Round(sacErrors.Average(), 2),
             LevelsNotMeasurable = notMeasurable,
             SegmenterMillisecondsPerSlice = Math.Round(models.Segmenter.Clock.Elapsed.TotalMilliseconds / Math.Max(1, slices), 2),
@@ -136,63 +157,58 @@ public static class DatasetEvaluation
         };
     }
 
+    private static Box BoxOf(RegionTruth region) => new(region.BoxPixels[0], region.BoxPixels[1], region.BoxPixels[2], region.BoxPixels[3]);
+
+    private static void AddIoU(Dictionary<(RegionKind, bool), List<(int, double, bool)>> iou, (RegionKind, bool) key, (int, double, bool) value)
+    {
+        if (!iou.TryGetValue(key, out var list))
+        {
+            iou[key] = list = [];
+        }
+
+        list.Add(value);
+    }
+
+    private static List<LocalisationScores> Localisation(Dictionary<(RegionKind Kind, bool AsSeen), List<(int Study, double IoU, bool FromMasks)>> iou, bool asSeen, int replicates) =>
+        [.. iou.Where(pair => pair.Key.AsSeen == asSeen).OrderBy(pair => pair.Key.Kind).Select(pair => new LocalisationScores(
+            pair.Key.Kind == RegionKind.Foramen ? "foramen" : "facet",
+            pair.Value.Count,
+            Math.Round(pair.Value.Average(v => v.IoU), 4),
+            Math.Round(Median([.. pair.Value.Select(v => v.IoU)]), 4),
+            pair.Value.Count(v => v.FromMasks))
+        {
+            MeanInterval = Bootstrap.OfMean([.. pair.Value.Select(v => (v.Study, v.IoU))], replicates),
+            Reference = asSeen ? "as seen" : "healthy extent",
+        })];
+
+    private static FindingScores Score(string key, IReadOnlyList<GradedFinding> findings, int replicates)
+    {
+        var (finding, model) = key switch
+        {
+            "central_canal_cnn" => ("central canal stenosis", "CNN"),
+            "central_canal_tree" => ("central canal stenosis", "decision tree"),
+            "foramen" => ("neural foraminal stenosis (left and right)", "CNN"),
+            _ => ("facet arthropathy (left and right)", "CNN"),
+        };
+        return FindingScoring.Score(key, finding, model, findings, replicates, rsna: key != "facet");
+    }
+
+    /// <summary>Each finding's figures on the cases of each tag, where the tag has at least 20 of them.</summary>
+    private static List<BreakdownRow> Breakdown(IReadOnlyList<GradedFinding> graded) =>
+        [.. graded.SelectMany(g => g.Tags.Select(tag => (Tag: tag, Finding: g)))
+            .GroupBy(x => (x.Tag, x.Finding.Key))
+            .Where(group => group.Count() >= 20)
+            .OrderBy(group => group.Key.Tag, StringComparer.Ordinal).ThenBy(group => group.Key.Key, StringComparer.Ordinal)
+            .Select(group =>
+            {
+                var findings = group.Select(x => x.Finding).ToList();
+                return new BreakdownRow(group.Key.Tag, group.Key.Key, findings.Count, Math.Round(FindingStatistics.Kappa(findings), 4),
+                    FindingStatistics.Auroc(findings) is { } auroc ? Math.Round(auroc, 4) : null, Math.Round(FindingStatistics.Exact(findings), 4));
+            })];
+
     private static double Median(List<double> values)
     {
         values.Sort();
         return values.Count == 0 ? 0 : values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
-    }
-
-    private sealed class DiceCounts
-    {
-        private long _both, _predicted, _truth;
-
-        public void Add(bool predicted, bool truth)
-        {
-            _both += predicted && truth ? 1 : 0;
-            _predicted += predicted ? 1 : 0;
-            _truth += truth ? 1 : 0;
-        }
-
-        /// <summary>1 when the structure is absent from both (nothing to miss, nothing invented).</summary>
-        public double Dice => _predicted + _truth == 0 ? 1 : 2.0 * _both / (_predicted + _truth);
-    }
-
-    private sealed class FindingTally
-    {
-        private readonly List<int> _truth = [];
-        private readonly List<int> _predicted = [];
-        private readonly List<double> _moderateOrWorse = [];
-
-        public int Count => _truth.Count;
-
-        public void Add(int truth, int predicted, double moderateOrWorse)
-        {
-            _truth.Add(truth);
-            _predicted.Add(predicted);
-            _moderateOrWorse.Add(moderateOrWorse);
-        }
-
-        public FindingScores Score(string key)
-        {
-            var (exact, withinOne) = Metrics.Agreement(_truth, _predicted);
-            var matrix = Metrics.ConfusionMatrix(_truth, _predicted);
-            var (finding, model) = key switch
-            {
-                "central_canal_cnn" => ("central canal stenosis", "CNN"),
-                "central_canal_tree" => ("central canal stenosis", "decision tree"),
-                "foramen" => ("neural foraminal stenosis (left and right)", "CNN"),
-                _ => ("facet arthropathy (left and right)", "CNN"),
-            };
-            return new FindingScores(
-                key,
-                finding,
-                model,
-                _truth.Count,
-                Math.Round(Metrics.LinearWeightedKappa(_truth, _predicted), 4),
-                Metrics.Auroc(_truth.Select(g => g >= 2).ToList(), _moderateOrWorse) is { } auroc ? Math.Round(auroc, 4) : null,
-                Math.Round(exact, 4),
-                Math.Round(withinOne, 4),
-                Enumerable.Range(0, 4).Select(i => Enumerable.Range(0, 4).Select(j => matrix[i, j]).ToArray()).ToArray());
-        }
     }
 }

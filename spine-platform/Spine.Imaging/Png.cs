@@ -43,12 +43,22 @@ public static class Png
     /// <summary>Width, height and RGB bytes (rows top to bottom) of an 8-bit RGB, non-interlaced PNG, any of the five row filters.</summary>
     public static (int Width, int Height, byte[] Rgb) DecodeRgb(ReadOnlySpan<byte> png)
     {
+        var (width, height, channels, pixels) = Decode(png);
+        return channels == 3 ? (width, height, pixels) : throw new InvalidDataException($"PNG of {channels} channel(s): an RGB image is needed.");
+    }
+
+    /// <summary>
+    /// Width, height, channels (1: grey, 3: RGB) and pixel bytes (rows top to bottom) of an 8-bit greyscale or RGB,
+    /// non-interlaced PNG, any of the five row filters: what label images and the platform's own pictures are.
+    /// </summary>
+    public static (int Width, int Height, int Channels, byte[] Pixels) Decode(ReadOnlySpan<byte> png)
+    {
         if (png.Length < 33 || !png[..8].SequenceEqual((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]))
         {
             throw new InvalidDataException("not a PNG image (signature).");
         }
 
-        int width = 0, height = 0;
+        int width = 0, height = 0, channels = 0;
         using var compressed = new MemoryStream();
         for (var offset = 8; offset + 12 <= png.Length;)
         {
@@ -63,9 +73,10 @@ public static class Png
             if (type == "IHDR")
             {
                 (width, height) = (BinaryPrimitives.ReadInt32BigEndian(data), BinaryPrimitives.ReadInt32BigEndian(data[4..]));
-                if (data[8] != 8 || data[9] != 2 || data[12] != 0)
+                channels = data[9] switch { 0 => 1, 2 => 3, _ => 0 };
+                if (data[8] != 8 || channels == 0 || data[12] != 0)
                 {
-                    throw new InvalidDataException($"PNG of bit depth {data[8]}, colour type {data[9]}, interlace {data[12]}: only 8-bit RGB, not interlaced, is read.");
+                    throw new InvalidDataException($"PNG of bit depth {data[8]}, colour type {data[9]}, interlace {data[12]}: only 8-bit greyscale or RGB, not interlaced, is read.");
                 }
             }
             else if (type == "IDAT")
@@ -78,25 +89,25 @@ public static class Png
 
         compressed.Position = 0;
         using var zlib = new ZLibStream(compressed, CompressionMode.Decompress);
-        var stride = width * 3;
-        var rgb = new byte[stride * height];
+        var stride = width * channels;
+        var pixels = new byte[stride * height];
         var row = new byte[stride + 1];
         for (var y = 0; y < height; y++)
         {
             zlib.ReadExactly(row);
-            Unfilter(row[0], row.AsSpan(1), y > 0 ? rgb.AsSpan((y - 1) * stride, stride) : new byte[stride]);
-            row.AsSpan(1).CopyTo(rgb.AsSpan(y * stride));
+            Unfilter(row[0], row.AsSpan(1), y > 0 ? pixels.AsSpan((y - 1) * stride, stride) : new byte[stride], channels);
+            row.AsSpan(1).CopyTo(pixels.AsSpan(y * stride));
         }
 
-        return (width, height, rgb);
+        return (width, height, channels, pixels);
     }
 
-    // PNG row filters (PNG spec section 9), bytes per pixel 3.
-    private static void Unfilter(byte filter, Span<byte> line, ReadOnlySpan<byte> previous)
+    // PNG row filters (PNG spec section 9); bpp: bytes per pixel.
+    private static void Unfilter(byte filter, Span<byte> line, ReadOnlySpan<byte> previous, int bpp)
     {
         for (var i = 0; i < line.Length; i++)
         {
-            int left = i >= 3 ? line[i - 3] : 0, up = previous[i], upLeft = i >= 3 ? previous[i - 3] : 0;
+            int left = i >= bpp ? line[i - bpp] : 0, up = previous[i], upLeft = i >= bpp ? previous[i - bpp] : 0;
             line[i] += filter switch
             {
                 0 => 0,

@@ -7,6 +7,24 @@ internal sealed record FacetJoint(
     double CentreU, double CentreV, double NormalU, double NormalV, double Gap, double HalfLength,
     Ellipse Superior, Ellipse Inferior, IReadOnlyList<Ellipse> Osteophytes, Ellipse? Effusion)
 {
+    /// <summary>
+    /// Phantom 2.x: the joint space is cartilage with a fluid line thinner than a pixel, as a healthy joint looks on
+    /// T2 (1.x filled it with fluid, which reads as an effusion).
+    /// </summary>
+    public bool Cartilage { get; init; }
+
+    /// <summary>Phantom 2.x: subchondral cysts, fluid-bright, in the bone of a severely degenerate joint.</summary>
+    public IReadOnlyList<Ellipse> BoneCysts { get; init; } = [];
+
+    /// <summary>Within the joint's central fluid line (half its width either side of the joint's middle).</summary>
+    public bool InFluidLine(double u, double v, double halfWidth)
+    {
+        var (du, dv) = (u - CentreU, v - CentreV);
+        var across = (du * NormalU) + (dv * NormalV);
+        var along = (-du * NormalV) + (dv * NormalU);
+        return Math.Abs(across) <= halfWidth && Math.Abs(along) <= HalfLength;
+    }
+
     public bool InJointSpace(double u, double v)
     {
         var (du, dv) = (u - CentreU, v - CentreV);
@@ -59,7 +77,7 @@ internal sealed record Foramen(Ellipse Region, Ellipse Fat, Ellipse Root);
 /// The in-plane anatomy of one disc level, in millimetres in a frame centred on the dural sac: u towards the
 /// patient's left, v towards posterior. Sizes are drawn from published adult ranges; grades shape the stenosis.
 /// </summary>
-internal sealed class LevelAnatomy
+internal sealed record LevelAnatomy
 {
     // Disc AP length by level (ages 40-59), CLINICAL.md: 30.2, 32.0, 32.9, 33.1, 31.3 mm.
     private static readonly double[] DiscApByLevel = [30.2, 32.0, 32.9, 33.1, 31.3];
@@ -97,6 +115,51 @@ internal sealed class LevelAnatomy
     public required IReadOnlyList<Ellipse> Vessels { get; init; }
     public required double SkinV { get; init; }
     public required double SubcutaneousV { get; init; }
+
+    /// <summary>Phantom 2.x: whether the sac is one bundle, from the latent severity; 1.x leaves it to the grade.</summary>
+    public bool? SacBundle { get; init; }
+
+    /// <summary>The sac is one bundle of roots with no CSF left (severe stenosis).</summary>
+    public bool Bundled => SacBundle ?? Grades.CentralCanal == 3;
+
+    /// <summary>Phantom 2.x: disc material beyond the annulus (central, paracentral or foraminal herniation).</summary>
+    public Ellipse? Herniation { get; init; }
+
+    /// <summary>Phantom 2.x: a synovial cyst from a facet joint, bulging into the canal.</summary>
+    public Ellipse? Cyst { get; init; }
+
+    /// <summary>Phantom 2.x: epidural fat in excess (lipomatosis) behind the sac, which it compresses.</summary>
+    public Ellipse? FatPad { get; init; }
+
+    /// <summary>Phantom 2.x: where the lateral recesses pinch the sac (a trefoil canal); not sac.</summary>
+    public IReadOnlyList<Ellipse> RecessCuts { get; init; } = [];
+
+    /// <summary>Phantom 2.x: CSF flow voids, dark spots in the sac.</summary>
+    public IReadOnlyList<Ellipse> FlowVoids { get; init; } = [];
+
+    /// <summary>Whether a point is dural sac: inside its outline, behind the disc's front and clear of what displaces it.</summary>
+    public bool InSac(double u, double v)
+    {
+        if (!Sac.Contains(u, v) || v < SacAnteriorLimit)
+        {
+            return false;
+        }
+
+        if ((Herniation is { } herniation && herniation.Contains(u, v)) || (Cyst is { } cyst && cyst.Contains(u, v)) || (FatPad is { } pad && pad.Contains(u, v)))
+        {
+            return false;
+        }
+
+        for (var r = 0; r < RecessCuts.Count; r++)
+        {
+            if (RecessCuts[r].Contains(u, v))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     public static LevelAnatomy Create(SpinalLevel level, LevelGrades grades, Random random)
     {
@@ -220,7 +283,7 @@ internal sealed class LevelAnatomy
     /// Cauda equina rootlets (Lee 2011): lying dorsally and separable in health; filling the sac with the anterior CSF
     /// effaced in mild stenosis; aggregated into clumps in moderate; severe stenosis leaves no CSF to separate them.
     /// </summary>
-    private static List<Ellipse> PlaceRootlets(Ellipse sac, double cut, int grade, Random random)
+    internal static List<Ellipse> PlaceRootlets(Ellipse sac, double cut, int grade, Random random)
     {
         var rootlets = new List<Ellipse>();
         if (grade == 3)
@@ -261,6 +324,5 @@ internal sealed class LevelAnatomy
         return rootlets;
     }
 
-    private static double Gaussian(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+    private static double Gaussian(Random random) => Phantom.Gaussian.Next(random);
 }

@@ -15,21 +15,35 @@ public sealed record PhantomStudy(GroundTruth Truth, IReadOnlyList<PhantomSeries
 /// <summary>
 /// Generates an axial T2-weighted lumbar study: one slab of 3 to 5 slices angled to each disc from L1-L2 to L5-S1,
 /// with disease set per level and side, T2 contrast, a coil bias field, Rician noise and partial volume, plus a
-/// sagittal T2 and an axial T1 series as distractors. Deterministic for a seed.
+/// sagittal T2 and an axial T1 series as distractors. Deterministic for a seed. Version 2.x (the default) draws the
+/// disease from latent severities read by simulated readers, with body size, variants and varied acquisitions
+/// (PhantomGenerator.V2.cs); 1.1 generates what it always did.
 /// </summary>
-public static class PhantomGenerator
+public static partial class PhantomGenerator
 {
+    /// <summary>The generator that wrote a 1.x study.</summary>
     public const string Version = "spine-phantom 1.1";
+
     private const int Supersampling = 4;
 
-    // Disc centres: cranio-caudal spacing and lordotic tilt of each level's disc plane (degrees about the left-right axis).
-    private static readonly double[] TiltByLevel = [-6, -2, 4, 10, 18];
-    private static readonly double[] AnteriorShiftByLevel = [-4, 0, 3, 4, 2];
+    // Disc centres by vertebral position (L1-L2 ... L5-S1, then S1-S2 for 2.x): cranio-caudal spacing and lordotic
+    // tilt of each disc plane (degrees about the left-right axis).
+    private static readonly double[] TiltByLevel = [-6, -2, 4, 10, 18, 26];
+    private static readonly double[] AnteriorShiftByLevel = [-4, 0, 3, 4, 2, -2];
 
     public static PhantomStudy Generate(PhantomOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var random = new Random(options.Seed);
+        return options.Version switch
+        {
+            PhantomOptions.Version1 => GenerateVersion1(options),
+            PhantomOptions.Version2 => GenerateVersion2(options),
+            _ => throw new ArgumentException($"Phantom version '{options.Version}' is not one this generator has ({PhantomOptions.Version1}, {PhantomOptions.Version2}).", nameof(options)),
+        };
+    }
+
+    private static (StudyIdentity Study, string FrameOfReference) Identity(PhantomOptions options, Random random)
+    {
         var uid = (string _) => DicomUid.FromGuid(NextGuid(random));
         var study = new StudyIdentity
         {
@@ -42,7 +56,14 @@ public static class PhantomGenerator
             StudyDescription = "MRI LUMBAR SPINE (SYNTHETIC PHANTOM)",
             AccessionNumber = $"PH{options.Seed % 1_000_000:D6}",
         };
-        var frameOfReference = uid("frame");
+        return (study, uid("frame"));
+    }
+
+    private static PhantomStudy GenerateVersion1(PhantomOptions options)
+    {
+        var random = new Random(options.Seed);
+        var uid = (string _) => DicomUid.FromGuid(NextGuid(random));
+        var (study, frameOfReference) = Identity(options, random);
         var t2Signals = TissueSignals.ForStudy(random, options.ContrastVariation, t1: false);
         var t1Signals = TissueSignals.ForStudy(random, options.ContrastVariation, t1: true);
         var bias = Enumerable.Range(0, 4).Select(_ => ((2 * random.NextDouble()) - 1) * options.Bias / 2).ToArray();
@@ -55,7 +76,7 @@ public static class PhantomGenerator
         var levels = new List<LevelTruth>();
         var anatomies = new List<(LevelAnatomy Anatomy, Vector3D Centre)>();
         var frames = new List<SlabFrame>();
-        foreach (var level in Enum.GetValues<SpinalLevel>())
+        foreach (var level in ProfileDraw.FiveLevels)
         {
             var grades = options.Grades.TryGetValue(level, out var given) ? given : DrawGrades(random, options.GradeMix);
             var anatomy = LevelAnatomy.Create(level, grades, random);
@@ -117,14 +138,7 @@ public static class PhantomGenerator
         return new PhantomStudy(truth, series, slabs);
     }
 
-    public static string LevelName(SpinalLevel level) => level switch
-    {
-        SpinalLevel.L1L2 => "L1-L2",
-        SpinalLevel.L2L3 => "L2-L3",
-        SpinalLevel.L3L4 => "L3-L4",
-        SpinalLevel.L4L5 => "L4-L5",
-        _ => "L5-S1",
-    };
+    public static string LevelName(SpinalLevel level) => level.Name();
 
     /// <summary>
     /// The noise generator of one slice, the same in every process: HashCode.Combine is seeded per process, so it made
@@ -155,10 +169,13 @@ public static class PhantomGenerator
     /// <summary>The geometry of one slab: slices angled to the disc, and the map from pixels to the anatomy's frame.</summary>
     private sealed class SlabFrame
     {
-        public SlabFrame(Vector3D centre, double tilt, double rotation, PhantomOptions options, double positionJitter, int slices)
+        /// <param name="lateralTilt">Tilt of the slab about the anteroposterior axis (radians; 2.x scoliosis), after the lordotic <paramref name="tilt"/>.</param>
+        public SlabFrame(Vector3D centre, double tilt, double rotation, PhantomOptions options, double positionJitter, int slices, double lateralTilt = 0)
         {
-            var rows = new Vector3D(1, 0, 0);
-            var columns = new Vector3D(0, Math.Cos(tilt), Math.Sin(tilt));
+            var rows = lateralTilt == 0 ? new Vector3D(1, 0, 0) : new Vector3D(Math.Cos(lateralTilt), 0, -Math.Sin(lateralTilt));
+            var columns = lateralTilt == 0
+                ? new Vector3D(0, Math.Cos(tilt), Math.Sin(tilt))
+                : new Vector3D(Math.Sin(lateralTilt) * Math.Sin(tilt), Math.Cos(tilt), Math.Cos(lateralTilt) * Math.Sin(tilt));
             Normal = rows.Cross(columns);
             AxisU = (rows * Math.Cos(rotation)) + (columns * Math.Sin(rotation));
             AxisV = (rows * -Math.Sin(rotation)) + (columns * Math.Cos(rotation));
@@ -284,7 +301,7 @@ public static class PhantomGenerator
             for (var si = 0; si < fine; si++)
             {
                 var (u, v) = frame.ModelOf(i + (((si + 0.5) / fine) - 0.5), j + (((sj + 0.5) / fine) - 0.5), k);
-                if (anatomy.Sac.Contains(u, v) && v >= anatomy.SacAnteriorLimit)
+                if (anatomy.InSac(u, v))
                 {
                     inside++;
                 }
@@ -305,22 +322,24 @@ public static class PhantomGenerator
         }
     }
 
-    private static double Gaussian(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+    private static double Gaussian(Random random) => Phantom.Gaussian.Next(random);
+
+    /// <summary>A box in the anatomy's frame as the pixels it covers on the slab's mid slice, with its centre.</summary>
+    private static RegionTruth Box(SlabFrame frame, (double MinU, double MinV, double MaxU, double MaxV) bounds)
+    {
+        var corners = new[] { (bounds.MinU, bounds.MinV), (bounds.MaxU, bounds.MinV), (bounds.MinU, bounds.MaxV), (bounds.MaxU, bounds.MaxV) }
+            .Select(c => frame.PixelOf(c.Item1, c.Item2, frame.MidSlice)).ToList();
+        var (x0, y0) = ((int)Math.Floor(corners.Min(c => c.I)), (int)Math.Floor(corners.Min(c => c.J)));
+        var (x1, y1) = ((int)Math.Ceiling(corners.Max(c => c.I)), (int)Math.Ceiling(corners.Max(c => c.J)));
+        var (cu, cv) = ((bounds.MinU + bounds.MaxU) / 2, (bounds.MinV + bounds.MaxV) / 2);
+        var (ci, cj) = frame.PixelOf(cu, cv, frame.MidSlice);
+        var world = frame.Geometry.WorldOf(ci, cj, frame.MidSlice);
+        return new RegionTruth([Math.Round(ci, 2), Math.Round(cj, 2)], [x0, y0, x1 - x0 + 1, y1 - y0 + 1], [Math.Round(world.X, 2), Math.Round(world.Y, 2), Math.Round(world.Z, 2)]);
+    }
 
     private static LevelTruth Truth(LevelAnatomy a, SlabFrame frame, int firstInstance, int slices, double sacArea, double exactSacArea, double discArea, string labelMap)
     {
-        RegionTruth Region((double MinU, double MinV, double MaxU, double MaxV) bounds)
-        {
-            var corners = new[] { (bounds.MinU, bounds.MinV), (bounds.MaxU, bounds.MinV), (bounds.MinU, bounds.MaxV), (bounds.MaxU, bounds.MaxV) }
-                .Select(c => frame.PixelOf(c.Item1, c.Item2, frame.MidSlice)).ToList();
-            var (x0, y0) = ((int)Math.Floor(corners.Min(c => c.I)), (int)Math.Floor(corners.Min(c => c.J)));
-            var (x1, y1) = ((int)Math.Ceiling(corners.Max(c => c.I)), (int)Math.Ceiling(corners.Max(c => c.J)));
-            var (cu, cv) = ((bounds.MinU + bounds.MaxU) / 2, (bounds.MinV + bounds.MaxV) / 2);
-            var (ci, cj) = frame.PixelOf(cu, cv, frame.MidSlice);
-            var world = frame.Geometry.WorldOf(ci, cj, frame.MidSlice);
-            return new RegionTruth([Math.Round(ci, 2), Math.Round(cj, 2)], [x0, y0, x1 - x0 + 1, y1 - y0 + 1], [Math.Round(world.X, 2), Math.Round(world.Y, 2), Math.Round(world.Z, 2)]);
-        }
+        RegionTruth Region((double MinU, double MinV, double MaxU, double MaxV) bounds) => Box(frame, bounds);
 
         var anteriorEdge = Math.Max(-a.Sac.SemiV, a.SacAnteriorLimit);
         return new LevelTruth
@@ -344,7 +363,7 @@ public static class PhantomGenerator
     }
 
     private static DicomDataset Image(StudyIdentity study, string seriesUid, int seriesNumber, string description, string frameOfReference,
-        ImagePlane plane, int instance, ReadOnlySpan<float> signal, PhantomOptions options, double tr, double te, Random random)
+        ImagePlane plane, int instance, ReadOnlySpan<float> signal, PhantomOptions options, double tr, double te, Random random, double fieldStrength = 1.5)
     {
         var pixels = new ushort[signal.Length];
         for (var p = 0; p < signal.Length; p++)
@@ -369,7 +388,7 @@ public static class PhantomGenerator
             RepetitionTime = tr,
             EchoTime = te,
             EchoTrainLength = tr > 2000 ? 17 : 3,
-            MagneticFieldStrength = 1.5,
+            MagneticFieldStrength = fieldStrength,
             Rows = options.Rows,
             Columns = options.Columns,
             Pixels = pixels,

@@ -41,7 +41,8 @@ internal static class SliceModel
         // Disc, or vertebral body away from the disc's mid-plane, mixed through the slice's thickness.
         var inBody = a.DiscOuter.Contains(u, v) && !(a.DiscConcavity?.Contains(u, v) ?? false);
         var inBulge = a.DiscBulge?.Contains(u, v) ?? false;
-        if (inBody || inBulge)
+        var inHerniation = a.Herniation?.Contains(u, v) ?? false;
+        if (inBody || inBulge || inHerniation)
         {
             var discSignal = a.Nucleus.Contains(u, v)
                 ? (float)((a.NucleusSignal * s[(int)Tissue.Nucleus]) + ((1 - a.NucleusSignal) * s[(int)Tissue.Annulus]))
@@ -53,10 +54,20 @@ internal static class SliceModel
             label = discFraction >= 0.5 ? Labels.Disc : inBody ? Labels.Background : label;
         }
 
+        if (a.FatPad is { } pad && pad.Contains(u, v))
+        {
+            (signal, label) = (s[(int)Tissue.EpiduralFat], Labels.CanalAndForamina);
+        }
+
         // The foramina lie beside the disc's posterolateral margin; what narrows them is drawn into their own shape.
         for (var f = 0; f < a.Foramina.Count; f++)
         {
             var foramen = a.Foramina[f];
+            if (inHerniation)
+            {
+                continue; // disc material bulging into the foramen
+            }
+
             if (foramen.Region.Contains(u, v))
             {
                 signal = foramen.Root.Contains(u, v) ? s[(int)Tissue.NerveRoot]
@@ -93,11 +104,18 @@ internal static class SliceModel
 
             if (facet.InJointSpace(u, v))
             {
-                (signal, label) = (s[(int)Tissue.JointFluid], Labels.PosteriorElement);
+                var fluid = !facet.Cartilage || facet.InFluidLine(u, v, 0.15);
+                (signal, label) = (s[(int)(fluid ? Tissue.JointFluid : Tissue.Cartilage)], Labels.PosteriorElement);
             }
             else if (facet.InBone(u, v))
             {
-                (signal, label) = (facet.InCortex(u, v) ? s[(int)Tissue.Cortex] : s[(int)Tissue.Marrow], Labels.PosteriorElement);
+                var cyst = false;
+                for (var c = 0; c < facet.BoneCysts.Count && !cyst; c++)
+                {
+                    cyst = facet.BoneCysts[c].Contains(u, v);
+                }
+
+                (signal, label) = (cyst ? s[(int)Tissue.JointFluid] : facet.InCortex(u, v) ? s[(int)Tissue.Cortex] : s[(int)Tissue.Marrow], Labels.PosteriorElement);
             }
         }
 
@@ -110,10 +128,15 @@ internal static class SliceModel
             }
         }
 
-        if (a.Sac.Contains(u, v) && v >= a.SacAnteriorLimit)
+        if (a.Cyst is { } synovialCyst && synovialCyst.Contains(u, v))
+        {
+            (signal, label) = (s[(int)Tissue.JointFluid], Labels.CanalAndForamina);
+        }
+
+        if (a.InSac(u, v))
         {
             label = Labels.ThecalSac;
-            if (a.Grades.CentralCanal == 3)
+            if (a.Bundled)
             {
                 signal = (0.85f * s[(int)Tissue.Rootlet]) + (0.15f * s[(int)Tissue.Csf]); // one bundle, no CSF left
             }
@@ -128,7 +151,20 @@ internal static class SliceModel
                         break;
                     }
                 }
+
+                for (var f = 0; f < a.FlowVoids.Count; f++)
+                {
+                    if (a.FlowVoids[f].Contains(u, v))
+                    {
+                        signal = s[(int)Tissue.Vessel]; // moving CSF loses its signal
+                        break;
+                    }
+                }
             }
+        }
+        else if (a.RecessCuts.Count > 0 && a.Sac.Contains(u, v) && label == Labels.CanalAndForamina)
+        {
+            signal = s[(int)Tissue.Flavum]; // the pinched lateral recess: ligament and facet capsule, not CSF
         }
 
         return new Sample(signal, label);

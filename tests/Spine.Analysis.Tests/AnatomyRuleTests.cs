@@ -53,12 +53,13 @@ public sealed class AnatomyRuleTests
             Assert.All(regions, r => Assert.True(r.FromMasks, $"{r.Kind} {r.Side} placed by prior"));
             foreach (var region in regions)
             {
+                // Against the boxes a reader draws around what is visible on the graded slice.
                 var (same, other) = (region.Kind, region.Side) switch
                 {
-                    (RegionKind.Foramen, Side.Left) => (truth.ForamenLeft, truth.ForamenRight),
-                    (RegionKind.Foramen, _) => (truth.ForamenRight, truth.ForamenLeft),
-                    (_, Side.Left) => (truth.FacetLeft, truth.FacetRight),
-                    _ => (truth.FacetRight, truth.FacetLeft),
+                    (RegionKind.Foramen, Side.Left) => (truth.ForamenLeftAsSeen!, truth.ForamenRightAsSeen!),
+                    (RegionKind.Foramen, _) => (truth.ForamenRightAsSeen!, truth.ForamenLeftAsSeen!),
+                    (_, Side.Left) => (truth.FacetLeftAsSeen!, truth.FacetRightAsSeen!),
+                    _ => (truth.FacetRightAsSeen!, truth.FacetLeftAsSeen!),
                 };
                 var iou = Metrics.IoU(BoxOf(region), BoxOf(same));
                 Assert.Equal(0, Metrics.IoU(BoxOf(region), BoxOf(other)));

@@ -37,12 +37,23 @@ public sealed class ClassificationTests : IAsyncLifetime
             foreach (var finding in level.Findings)
             {
                 var expected = truth.Of(finding.Kind, finding.Side);
+                Assert.True(Math.Abs(finding.Grade - expected) <= 1, $"{level.Level} {finding.Kind} {finding.Side}: grade {finding.Grade}, phantom {expected}");
                 (agree, total) = (agree + (finding.Grade == expected ? 1 : 0), total + 1);
             }
         }
 
-        // spine evaluate found perfect agreement on 50 unseen phantom studies; allow two misses on this one.
-        Assert.True(agree >= total - 2, $"{agree} of {total} findings agree with the phantom's grades");
+        // Phantom 2.0's grades are readers' majorities of signs that overlap between grades: no grader is exact. Held to
+        // the committed evaluation on typical studies: at least the lowest bound of its exact agreement per finding.
+        var floor = CommittedExactAgreementFloor();
+        Assert.True(agree >= floor * total, $"{agree} of {total} findings agree with the phantom's grades; the committed evaluation's floor is {floor:0.00}");
+    }
+
+    private static double CommittedExactAgreementFloor()
+    {
+        var evaluation = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryLayout.Root, "models", "evaluation-standard.json")))!;
+        return evaluation["findings"]!.AsArray()
+            .Where(f => f!["key"]!.GetValue<string>() != "central_canal_cnn") // the pipeline grades the canal with the tree
+            .Min(f => f!["exactInterval"]!["low"]!.GetValue<double>());
     }
 
     public async Task DisposeAsync() => await _platform.DisposeAsync();

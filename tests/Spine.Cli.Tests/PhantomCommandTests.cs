@@ -6,13 +6,17 @@ public sealed class PhantomCommandTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("spine-phantom-").FullName;
 
-    /// <summary>Seeds name datasets (training, test, stress) in the model cards: a seed must give the same study in every process.</summary>
-    [Fact]
-    public async Task A_seed_gives_byte_identical_studies_from_two_separate_processes()
+    /// <summary>Seeds name datasets (training and test sets) in the model cards: a seed must give the same study in every process.</summary>
+    [Theory]
+    [InlineData("2.0", "standard")]
+    [InlineData("2.0", "hard")]
+    [InlineData("1.1", "standard")]
+    public async Task A_seed_gives_byte_identical_studies_from_two_separate_processes(string version, string profile)
     {
         foreach (var run in new[] { "first", "second" })
         {
-            await using var spine = await SpineProcess.RunAsync(["phantom", "study", "--seed", "424242", "--out", Path.Combine(_root, run)], TimeSpan.FromMinutes(2));
+            await using var spine = await SpineProcess.RunAsync(
+                ["phantom", "study", "--seed", "424242", "--version", version, "--profile", profile, "--out", Path.Combine(_root, run)], TimeSpan.FromMinutes(2));
             Assert.True(spine.ExitCode == 0, spine.StandardError);
         }
 

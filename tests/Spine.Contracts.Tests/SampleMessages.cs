@@ -22,7 +22,7 @@ internal static class SampleMessages
 
     private static readonly IReadOnlyList<SliceSlab> Slabs =
     [
-        new() { FirstSlice = 0, SliceCount = 4, Level = SpinalLevel.L5S1, Volume = Object("prepared/slab-0.nii.gz", "application/gzip", 401234), LabelMap = Object("segmentation/slab-0.nii.gz", "application/gzip", 12345) },
+        new() { FirstSlice = 0, SliceCount = 4, Level = SpinalLevel.L5S1, Volume = Object("prepared/slab-0.nii.gz", "application/gzip", 401234), LabelMap = Object("segmentation/slab-0.nii.gz", "application/gzip", 12345), SegmentationConfidence = 0.9612 },
         new() { FirstSlice = 4, SliceCount = 4, Level = SpinalLevel.L4L5, Volume = Object("prepared/slab-1.nii.gz", "application/gzip", 398765) },
     ];
 
@@ -42,8 +42,23 @@ internal static class SampleMessages
         TrainingData = "synthetic lumbar phantoms only; not clinically validated",
     };
 
+    private static readonly IReadOnlyList<SeriesDecision> Series =
+    [
+        new() { SeriesInstanceUid = "2.25.33114876501234987612349876122", SeriesNumber = 2, Description = "SAG T2 FSE", Used = false, Reason = "sagittal" },
+        new() { SeriesInstanceUid = SeriesUid, SeriesNumber = 3, Description = "AX T2 FSE", Used = true, Reason = "axial, T2-weighted (TR 4200 ms, TE 102 ms), 22 images" },
+    ];
+
     private static IReadOnlyList<LevelReport> Levels(bool explained) =>
     [
+        new()
+        {
+            Level = SpinalLevel.L3L4,
+            LevelUncertain = false,
+            Slices = Slabs[1],
+            Measurements = [],
+            Findings = [],
+            NotAssessableReason = "no dural sac on the slice through the disc",
+        },
         new()
         {
             Level = SpinalLevel.L4L5,
@@ -104,6 +119,7 @@ internal static class SampleMessages
         Models = [Segmenter, CanalRule],
         Disclaimer = "Reference models trained on synthetic phantoms only. Not for clinical use.",
         RejectedFiles = [new RejectedFile { Name = "notes.txt", Reason = "not a DICOM file: no DICM prefix at offset 128" }],
+        Series = Series,
     };
 
     public static IReadOnlyDictionary<Type, object> All { get; } = new Dictionary<Type, object>
@@ -124,6 +140,7 @@ internal static class SampleMessages
             Volume = Object("volume.nii.gz", "application/x-nifti", 8_200_311),
             Slabs = Slabs,
             Manifest = Object("manifest.json", "application/json", 20480),
+            Series = Series,
         },
         [typeof(SegmentationCompleted)] = new SegmentationCompleted
         {
@@ -134,6 +151,7 @@ internal static class SampleMessages
             Model = Segmenter,
             SeriesInstanceUid = SeriesUid,
             Manifest = Object("manifest.json", "application/json", 20480),
+            Series = Series,
         },
         [typeof(FindingsClassified)] = new FindingsClassified
         {
@@ -144,6 +162,7 @@ internal static class SampleMessages
             SeriesInstanceUid = SeriesUid,
             Models = [Segmenter],
             Manifest = Object("manifest.json", "application/json", 20480),
+            Series = Series,
         },
         [typeof(ExplanationsReady)] = new ExplanationsReady
         {
@@ -152,6 +171,7 @@ internal static class SampleMessages
             SeriesInstanceUid = SeriesUid,
             Models = [Segmenter],
             Manifest = Object("manifest.json", "application/json", 20480),
+            Series = Series,
         },
         [typeof(StudyReportPublished)] = new StudyReportPublished
         {

@@ -47,6 +47,6 @@ public sealed class EvaluationMarkdownTests
 
         Assert.Contains("| mild | 1 | 1 | 0 | 0 |", markdown, StringComparison.Ordinal);
         Assert.Contains("| severe | 0 | 0 | 1 | 1 |", markdown, StringComparison.Ordinal);
-        Assert.Contains("Levels without a dural sac on the mid slice (graded normal, no confidence): 1.", markdown, StringComparison.Ordinal);
+        Assert.Contains("Levels the reference graded but the platform found not assessable (scored as normal with no confidence): 1.", markdown, StringComparison.Ordinal);
     }
 }

@@ -70,6 +70,37 @@ public sealed class PreprocessingRuleTests
     }
 
     [Fact]
+    public void A_contiguous_axial_stack_is_turned_away_with_its_extent_never_graded_as_one_level()
+    {
+        // The phantom's axial T2 images, re-planned as one run of parallel slices 4 mm apart through every level.
+        var study = Study.Value;
+        var images = study.Series.Single(s => s.SeriesInstanceUid == study.Truth.AxialT2SeriesInstanceUid).Images;
+        var first = ImagePlane.From(images[0])!;
+        var stack = images.Select((image, k) =>
+        {
+            var copy = new DicomDataset();
+            foreach (var element in image)
+            {
+                copy.Set(element);
+            }
+
+            var position = first.Position + (first.Normal * (4.0 * k));
+            copy.SetNumbers(DicomTags.ImagePositionPatient, DicomVR.DS, position.X, position.Y, position.Z);
+            copy.SetNumbers(DicomTags.ImageOrientationPatient, DicomVR.DS, first.RowDirection.X, first.RowDirection.Y, first.RowDirection.Z,
+                first.ColumnDirection.X, first.ColumnDirection.Y, first.ColumnDirection.Z);
+            return new DicomFile(new DicomDataset(), copy, DicomTransferSyntax.ExplicitVRLittleEndian);
+        }).ToList();
+
+        var choice = SeriesSelection.Choose(StudyGrouping.Group(stack).Single().Series);
+
+        Assert.Null(choice.Chosen);
+        var verdict = Assert.Single(choice.Verdicts);
+        Assert.Contains($"a contiguous axial stack ({stack.Count} parallel slices over {4 * (stack.Count - 1)} mm)", verdict.Reason, StringComparison.Ordinal);
+        Assert.Contains("not supported yet", choice.Summary, StringComparison.Ordinal);
+        Assert.NotNull(SeriesSelection.Choose(SeriesOf(study)).Chosen); // the same images in their disc-angled blocks are taken
+    }
+
+    [Fact]
     public void Five_slabs_are_named_from_the_sacrum_up_whatever_their_order()
     {
         var centres = new[] { 40.0, 0, 80, 120, -35 }.Select(z => new Vector3D(0, 0, z)).ToList();
@@ -81,16 +112,17 @@ public sealed class PreprocessingRuleTests
     }
 
     [Fact]
-    public void Fewer_or_more_than_five_slabs_are_flagged_uncertain_and_slabs_above_l1_l2_stay_unnamed()
+    public void Fewer_or_more_than_five_slabs_are_flagged_uncertain_a_sixth_is_t12_l1_and_a_seventh_stays_unnamed()
     {
         var three = LevelAssignment.Assign([new(0, 0, 10), new(0, 0, 50), new(0, 0, 90)]);
-        var six = LevelAssignment.Assign(Enumerable.Range(0, 6).Select(i => new Vector3D(0, 0, i * 40)).ToList());
+        var seven = LevelAssignment.Assign(Enumerable.Range(0, 7).Select(i => new Vector3D(0, 0, i * 40)).ToList());
 
         Assert.Equal([SpinalLevel.L5S1, SpinalLevel.L4L5, SpinalLevel.L3L4], three.Select(l => l.Level!.Value));
         Assert.All(three, l => Assert.True(l.Uncertain));
-        Assert.Null(six[5].Level);
-        Assert.Equal(SpinalLevel.L1L2, six[4].Level);
-        Assert.All(six, l => Assert.True(l.Uncertain));
+        Assert.Equal(SpinalLevel.L1L2, seven[4].Level);
+        Assert.Equal(SpinalLevel.T12L1, seven[5].Level);
+        Assert.Null(seven[6].Level);
+        Assert.All(seven, l => Assert.True(l.Uncertain));
     }
 }
 
@@ -120,7 +152,7 @@ public sealed class StudyPreparationTests
     [Fact]
     public void Slabs_at_another_spacing_are_resampled_to_the_models()
     {
-        var study = PhantomGenerator.Generate(new PhantomOptions { Seed = 626263 });
+        var study = PhantomGenerator.Generate(new PhantomOptions { Seed = 626263, Acquisition = Acquisition.Default });
         var axial = study.Series.Single(s => s.SeriesInstanceUid == study.Truth.AxialT2SeriesInstanceUid);
         var series = StudyGrouping.Group(axial.Images.Select(i => new DicomFile(new DicomDataset(), i, DicomTransferSyntax.ExplicitVRLittleEndian))).Single().Series.Single();
 

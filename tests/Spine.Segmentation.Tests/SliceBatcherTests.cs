@@ -16,7 +16,7 @@ public sealed class SliceBatcherTests
         var (first, width, height) = Slices(919191);
         var (second, _, _) = Slices(919192);
         var runs = new ConcurrentQueue<int>();
-        await using var batcher = new SliceBatcher(session.Segment, batchSize: 16, TimeSpan.FromMilliseconds(500), TimeProvider.System);
+        await using var batcher = new SliceBatcher(session.SegmentSlices, batchSize: 16, TimeSpan.FromMilliseconds(500), TimeProvider.System);
         batcher.BatchRun += runs.Enqueue;
 
         var together = await Task.WhenAll(batcher.SegmentAsync(first, width, height), batcher.SegmentAsync(second, width, height));
@@ -26,7 +26,7 @@ public sealed class SliceBatcherTests
         Assert.Equal(alone.Length, together[0].Count);
         for (var i = 0; i < alone.Length; i++)
         {
-            Assert.Equal(alone[i], together[0][i]);
+            Assert.Equal(alone[i], together[0][i].Labels);
             Assert.Contains((byte)3, alone[i]);
         }
     }
@@ -39,7 +39,7 @@ public sealed class SliceBatcherTests
             (slices, width, _) =>
             {
                 runs.Enqueue((slices.Count, width));
-                return slices.Select(s => new[] { (byte)s[0] }).ToList();
+                return slices.Select(s => new SegmentedSlice([(byte)s[0]], 1, 1)).ToList();
             },
             batchSize: 8, TimeSpan.FromMilliseconds(50), TimeProvider.System);
 
@@ -47,8 +47,8 @@ public sealed class SliceBatcherTests
         var large = Enumerable.Range(100, 3).Select(i => Enumerable.Repeat((float)i, 16).ToArray()).ToList();
         var answers = await Task.WhenAll(batcher.SegmentAsync(small, 2, 2), batcher.SegmentAsync(large, 4, 4));
 
-        Assert.Equal(Enumerable.Range(0, 20).Select(i => (byte)i), answers[0].Select(a => a[0]));
-        Assert.Equal(Enumerable.Range(100, 3).Select(i => (byte)i), answers[1].Select(a => a[0]));
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => (byte)i), answers[0].Select(a => a.Labels[0]));
+        Assert.Equal(Enumerable.Range(100, 3).Select(i => (byte)i), answers[1].Select(a => a.Labels[0]));
         Assert.All(runs, run => Assert.InRange(run.Count, 1, 8));
         Assert.Equal(20, runs.Where(r => r.Width == 2).Sum(r => r.Count));
         Assert.Equal(3, runs.Where(r => r.Width == 4).Sum(r => r.Count));
@@ -61,7 +61,7 @@ public sealed class SliceBatcherTests
         await using var batcher = new SliceBatcher(
             (slices, _, _) => Interlocked.Increment(ref calls) == 1
                 ? throw new InvalidOperationException("model session lost")
-                : slices.Select(_ => new byte[] { 1 }).ToList(),
+                : slices.Select(_ => new SegmentedSlice([1], 1, 1)).ToList(),
             batchSize: 4, TimeSpan.Zero, TimeProvider.System);
 
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => batcher.SegmentAsync([new float[1]], 1, 1));
@@ -74,7 +74,7 @@ public sealed class SliceBatcherTests
     /// <summary>The L4-L5 slab of a phantom study, its slices scaled to 0..1 as preprocessing would present them.</summary>
     private static (List<float[]> Slices, int Width, int Height) Slices(int seed)
     {
-        var slab = PhantomGenerator.Generate(new PhantomOptions { Seed = seed, Distractors = false }).Slabs[3].Image;
+        var slab = PhantomGenerator.Generate(new PhantomOptions { Seed = seed, Distractors = false, Version = PhantomOptions.Version1 }).Slabs[3].Image;
         var max = Enumerable.Range(0, slab.SizeK).Max(k => slab.Slice(k).ToArray().Max());
         return (Enumerable.Range(0, slab.SizeK).Select(k => slab.Slice(k).ToArray().Select(v => v / max).ToArray()).ToList(), slab.SizeI, slab.SizeJ);
     }

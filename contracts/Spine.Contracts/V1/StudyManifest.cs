@@ -45,4 +45,24 @@ public sealed record SliceSlab
 
     /// <summary>The slab's label map (NIfTI-1, same grid as <see cref="Volume"/>); null before segmentation.</summary>
     public ObjectRef? LabelMap { get; init; }
+
+    /// <summary>
+    /// How sure the segmenter was: its mean probability of the label it chose, over the pixels it called dural sac or
+    /// disc (0 to 1; added in 1.3; null before segmentation or from older senders).
+    /// </summary>
+    public double? SegmentationConfidence { get; init; }
+}
+
+/// <summary>What series selection decided about one series of the study, and why (added in 1.3).</summary>
+public sealed record SeriesDecision
+{
+    public required string SeriesInstanceUid { get; init; }
+    public int? SeriesNumber { get; init; }
+    public required string Description { get; init; }
+
+    /// <summary>True for the series the study was read on.</summary>
+    public required bool Used { get; init; }
+
+    /// <summary>Why it was used or turned away, for example "sagittal" or "1 image: too few for an axial lumbar series".</summary>
+    public required string Reason { get; init; }
 }

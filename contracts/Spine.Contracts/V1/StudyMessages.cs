@@ -41,6 +41,9 @@ public sealed record VolumePrepared : IStudyMessage
 
     /// <summary>The study's manifest, as <see cref="StudyReceived.Manifest"/> named it (added in 1.3; null from older senders).</summary>
     public ObjectRef? Manifest { get; init; }
+
+    /// <summary>Every series of the study and what series selection decided about it (added in 1.3; null from older senders).</summary>
+    public IReadOnlyList<SeriesDecision>? Series { get; init; }
 }
 
 /// <summary>The segmenter wrote a label map for the volume.</summary>
@@ -65,6 +68,9 @@ public sealed record SegmentationCompleted : IStudyMessage
 
     /// <summary>The study's manifest, as <see cref="StudyReceived.Manifest"/> named it (added in 1.3; null from older senders).</summary>
     public ObjectRef? Manifest { get; init; }
+
+    /// <summary>Every series of the study and what series selection decided about it (added in 1.3; null from older senders).</summary>
+    public IReadOnlyList<SeriesDecision>? Series { get; init; }
 }
 
 /// <summary>Every level is measured and graded.</summary>
@@ -87,6 +93,9 @@ public sealed record FindingsClassified : IStudyMessage
 
     /// <summary>The study's manifest, as <see cref="StudyReceived.Manifest"/> named it (added in 1.3; null from older senders).</summary>
     public ObjectRef? Manifest { get; init; }
+
+    /// <summary>Every series of the study and what series selection decided about it (added in 1.3; null from older senders).</summary>
+    public IReadOnlyList<SeriesDecision>? Series { get; init; }
 }
 
 /// <summary>Every grade has its rationale, heat map and overlay.</summary>
@@ -107,6 +116,9 @@ public sealed record ExplanationsReady : IStudyMessage
 
     /// <summary>The study's manifest, as <see cref="StudyReceived.Manifest"/> named it (added in 1.3; null from older senders).</summary>
     public ObjectRef? Manifest { get; init; }
+
+    /// <summary>Every series of the study and what series selection decided about it (added in 1.3; null from older senders).</summary>
+    public IReadOnlyList<SeriesDecision>? Series { get; init; }
 }
 
 /// <summary>The public result event: downstream systems subscribe to this one.</summary>

@@ -22,6 +22,9 @@ public sealed record StudyReport
 
     /// <summary>Files received with the study that were skipped (not DICOM, broken, without UIDs), with the reason; empty when none. Added in 1.2.</summary>
     public IReadOnlyList<RejectedFile>? RejectedFiles { get; init; }
+
+    /// <summary>Every series of the study: the one read, and each one turned away with the reason. Added in 1.3.</summary>
+    public IReadOnlyList<SeriesDecision>? Series { get; init; }
 }
 
 /// <summary>All findings at one disc level.</summary>
@@ -38,8 +41,14 @@ public sealed record LevelReport
     /// <summary>Level-wide measurements (dural sac area, disc area, their ratio, AP diameter).</summary>
     public required IReadOnlyList<Measurement> Measurements { get; init; }
 
-    /// <summary>Central canal, left and right foramen, left and right facet.</summary>
+    /// <summary>Central canal, left and right foramen, left and right facet; empty when the level is not assessable.</summary>
     public required IReadOnlyList<Finding> Findings { get; init; }
+
+    /// <summary>
+    /// Why nothing is graded at this level (no dural sac found, anatomy implausible, the segmenter unsure, an
+    /// artefact); null when it is graded. The other levels of the study are reported as usual. Added in 1.3.
+    /// </summary>
+    public string? NotAssessableReason { get; init; }
 }
 
 /// <summary>One graded finding: grade 0 normal, 1 mild, 2 moderate, 3 severe.</summary>

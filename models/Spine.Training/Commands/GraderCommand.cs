@@ -68,8 +68,10 @@ internal static class GraderCommand
             return 1;
         }
 
-        var manifest = GraderExport.Write(model, data.Spec, folder, version,
-            $"Synthetic phantoms only: {data.Samples.Count} {GraderExport.RegionName(kind)} crops (every slice of {data.Samples.Select(s => s.Seed).Distinct().Count()} studies) from {Path.GetFileName(dataset)} (Spine.Phantom). Not clinically validated.");
+        var temperature = GraderTrainer.FitTemperature(model, data, options);
+        Console.WriteLine($"temperature {temperature} (fitted on the held-out studies)");
+        var manifest = GraderExport.Write(model, data.Spec, folder, version, temperature,
+            $"Synthetic phantoms only: {data.Samples.Count} {GraderExport.RegionName(kind)} crops ({data.Samples.Select(s => s.Seed).Distinct().Count()} studies) from {Path.GetFileName(dataset)} (Spine.Phantom). Not clinically validated.");
         Console.WriteLine($"model.onnx sha256 {manifest.Sha256}");
         return 0;
     }

@@ -38,7 +38,7 @@ internal static class GraderExport
         _ => "facet",
     };
 
-    public static ModelManifest Write(BitGrader model, CropSpec spec, string folder, string version, string trainingData)
+    public static ModelManifest Write(BitGrader model, CropSpec spec, string folder, string version, double temperature, string trainingData)
     {
         Directory.CreateDirectory(folder);
         var name = ModelName(spec.Region);
@@ -55,7 +55,7 @@ internal static class GraderExport
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(onnx)),
             Input = new ModelInput("region", [-1, 1, spec.Pixels, spec.Pixels], spec.SpacingMm, SliceSet.Normalisation, 1,
                 new ModelCrop(RegionName(spec.Region), spec.SizeMm, spec.Pixels, CropSpec.Orientation)),
-            Output = new ModelOutput("probabilities", [-1, BitGrader.Grades], GradeLabels, "features", "class_maps"),
+            Output = new ModelOutput("probabilities", [-1, BitGrader.Grades], GradeLabels, "features", "class_maps", temperature),
             TrainingData = trainingData,
             IntendedUse = "Research and testing of the Spine Platform pipeline. Trained on synthetic phantoms only; not clinically validated; not for clinical use.",
         };

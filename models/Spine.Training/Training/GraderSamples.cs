@@ -1,5 +1,6 @@
 using Spine.Analysis.Anatomy;
 using Spine.Contracts.V1;
+using Spine.Evaluation;
 using Spine.Imaging;
 using Spine.Phantom;
 
@@ -43,13 +44,20 @@ internal sealed class GraderSampleSet
         var padded = spec with { Pixels = paddedSize, SizeMm = spec.SpacingMm * paddedSize };
         var samples = new List<GraderSample>();
         var (located, placed) = (0, 0);
-        foreach (var item in CanalTreeTrainer.ReadCases(datasetFolder).Take(limitCases ?? int.MaxValue))
+        // A level no reader could grade (a metal artefact over it) teaches nothing.
+        foreach (var item in CanalTreeTrainer.ReadCases(datasetFolder).Where(c => c.Truth.Assessable).Take(limitCases ?? int.MaxValue))
         {
-            var image = Normalization.PercentileScale(Nifti.Read(Path.Combine(datasetFolder, "imagesTr", item.Case + "_0000.nii.gz")));
-            var labels = Nifti.Read(Path.Combine(datasetFolder, "labelsTr", item.Case + ".nii.gz"));
+            var (image, labels, _) = DatasetSlabs.Read(datasetFolder, item.Case, SliceSet.SpacingMm);
             var g = image.Geometry;
             for (var k = 0; k < image.SizeK; k++)
             {
+                // Phantom 2.x changes along the slab, and its readers grade the slice through the disc: only that one
+                // carries the level's grade. (1.x draws the same anatomy on every slice of a slab, so all teach.)
+                if (item.Truth.Readers is not null && k != item.Truth.MidSlice)
+                {
+                    continue;
+                }
+
                 var slice = LabelSlice.Of(labels, k, v => (byte)v);
                 AnatomicalFrame frame;
                 try

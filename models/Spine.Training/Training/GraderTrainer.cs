@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Spine.Analysis.Models;
 using Spine.Evaluation;
 using Spine.Training.Networks;
 using TorchSharp;
@@ -86,46 +87,72 @@ internal static class GraderTrainer
     /// <summary>Loss, accuracy, weighted kappa and AUROC (moderate or worse) on the held-out mid slices, unaugmented.</summary>
     private static EpochLog Validate(BitGrader model, IReadOnlyList<GraderSample> validation, int paddedSize, int size)
     {
-        model.eval();
-        var truth = new List<int>();
-        var predicted = new List<int>();
-        var significant = new List<double>();
-        var loss = 0.0;
-        const int Chunk = 64;
-        for (var start = 0; start < validation.Count; start += Chunk)
+        var predictions = Predict(model, validation, paddedSize, size);
+        var truth = validation.Select(s => s.Grade).ToList();
+        var predicted = predictions.Select(p => Array.IndexOf(p, p.Max())).ToList();
+        var loss = validation.Zip(predictions).Sum(pair => -Math.Log(Math.Max(1e-12, pair.Second[pair.First.Grade])));
+        var exact = truth.Zip(predicted).Count(t => t.First == t.Second) / (double)Math.Max(1, truth.Count);
+        return new EpochLog(0, 0, 0, Math.Round(loss / Math.Max(1, truth.Count), 5), Math.Round(exact, 4),
+            Math.Round(Metrics.LinearWeightedKappa(truth, predicted), 4),
+            Metrics.Auroc(truth.Select(g => g >= 2).ToList(), [.. predictions.Select(p => (double)(p[2] + p[3]))]) is { } auroc ? Math.Round(auroc, 4) : null, 0);
+    }
+
+    /// <summary>
+    /// Temperature scaling (Guo et al. 2017) on the held-out studies: the temperature that makes the grade probabilities
+    /// most likely there, so that a probability of 0.7 means 70 %; written into model.json and applied at inference.
+    /// </summary>
+    public static double FitTemperature(BitGrader model, GraderSampleSet data, GraderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        var (_, validation) = data.Split(options.ValidationFraction);
+        if (validation.Count == 0)
         {
-            var chunk = validation.Skip(start).Take(Chunk).ToList();
+            return 1;
+        }
+
+        var predictions = Predict(model, validation, data.PaddedPixels, data.Spec.Pixels);
+        double LogLoss(double temperature) => validation.Zip(predictions)
+            .Average(pair => -Math.Log(Math.Max(1e-12, GraderSession.Calibrated(pair.Second, temperature)[pair.First.Grade])));
+
+        // A coarse log-spaced search, then a finer one around the best: the loss is smooth and has one minimum in T.
+        var best = Enumerable.Range(0, 41).Select(i => Math.Pow(10, -0.7 + (i * 0.05))).MinBy(LogLoss);
+        best = Enumerable.Range(-10, 21).Select(i => best * Math.Pow(10, i * 0.005)).MinBy(LogLoss);
+        model.train();
+        return Math.Round(best, 4);
+    }
+
+    /// <summary>The model's grade probabilities for samples, unaugmented, in evaluation mode.</summary>
+    private static List<float[]> Predict(BitGrader model, IReadOnlyList<GraderSample> samples, int paddedSize, int size)
+    {
+        model.eval();
+        var predictions = new List<float[]>(samples.Count);
+        const int Chunk = 64;
+        for (var start = 0; start < samples.Count; start += Chunk)
+        {
+            var chunk = samples.Skip(start).Take(Chunk).ToList();
             var images = new float[chunk.Count * size * size];
             for (var n = 0; n < chunk.Count; n++)
             {
                 GraderSampleSet.Cut(chunk[n].Padded, paddedSize, images.AsSpan(n * size * size, size * size), size, 0, 0, 0, false);
             }
 
-            var (probabilities, batchLoss) = GcGuard.Run(() =>
+            var probabilities = GcGuard.Run(() =>
             {
                 using var scope = torch.NewDisposeScope();
                 using var noGrad = torch.no_grad();
                 using var x = torch.tensor(images, [chunk.Count, 1, size, size]);
-                using var y = torch.tensor(chunk.Select(s => (long)s.Grade).ToArray(), [chunk.Count]);
-                var logits = model.forward(x);
-                var value = nn.functional.cross_entropy(logits, y).item<float>() * chunk.Count;
-                return (nn.functional.softmax(logits, 1).data<float>().ToArray(), value);
+                return nn.functional.softmax(model.forward(x), 1).data<float>().ToArray();
             });
-            loss += batchLoss;
             for (var n = 0; n < chunk.Count; n++)
             {
-                var p = probabilities.AsSpan(n * BitGrader.Grades, BitGrader.Grades);
-                truth.Add(chunk[n].Grade);
-                predicted.Add(p.IndexOf(MaxOf(p)));
-                significant.Add(p[2] + p[3]);
+                predictions.Add(probabilities[(n * BitGrader.Grades)..((n + 1) * BitGrader.Grades)]);
             }
         }
 
         model.train();
-        var exact = truth.Zip(predicted).Count(t => t.First == t.Second) / (double)Math.Max(1, truth.Count);
-        return new EpochLog(0, 0, 0, Math.Round(loss / Math.Max(1, truth.Count), 5), Math.Round(exact, 4),
-            Math.Round(Metrics.LinearWeightedKappa(truth, predicted), 4),
-            Metrics.Auroc(truth.Select(g => g >= 2).ToList(), significant) is { } auroc ? Math.Round(auroc, 4) : null, 0);
+        return predictions;
     }
 
     private static float MaxOf(ReadOnlySpan<float> values)

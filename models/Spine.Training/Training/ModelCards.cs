@@ -15,19 +15,38 @@ internal sealed record ModelCardText(string WhatItIs, string Training, string Re
 /// </summary>
 internal static class ModelCards
 {
-    public static IReadOnlyDictionary<string, double> MetricsFor(string task, EvaluationReport report)
+    /// <summary>The figures of a model's task in an evaluation, each with its 95 % interval where the report has one.</summary>
+    public static IReadOnlyList<(string Metric, double Value, Interval? Interval)> FiguresFor(string task, EvaluationReport report)
     {
+        ArgumentNullException.ThrowIfNull(report);
         FindingScores Finding(string key) => report.Findings.Single(f => f.Key == key);
-        var metrics = new Dictionary<string, double>();
+        var figures = new List<(string, double, Interval?)>();
         void AddFinding(FindingScores f)
         {
-            metrics["linear_weighted_kappa"] = f.LinearWeightedKappa;
-            metrics["exact_agreement"] = f.ExactAgreement;
-            metrics["within_one_grade"] = f.WithinOneGrade;
+            figures.Add(("linear_weighted_kappa", f.LinearWeightedKappa, f.KappaInterval));
+            figures.Add(("exact_agreement", f.ExactAgreement, f.ExactInterval));
+            figures.Add(("within_one_grade", f.WithinOneGrade, f.WithinOneInterval));
             if (f.AurocModerateOrWorse is { } auroc)
             {
-                metrics["auroc_moderate_or_worse"] = auroc;
+                figures.Add(("auroc_moderate_or_worse", auroc, f.AurocInterval));
             }
+
+            if (f.ExpectedCalibrationError is { } ece)
+            {
+                figures.Add(("expected_calibration_error", ece, f.CalibrationInterval));
+            }
+
+            if (f.Readers is { } readers)
+            {
+                figures.Add(("kappa_reader_vs_reader", readers.MeanReaderVsReaderKappa, readers.MeanReaderVsReaderInterval));
+            }
+        }
+
+        void AddLocalisation(string region)
+        {
+            var asSeen = report.LocalisationAsSeen?.SingleOrDefault(l => l.Region == region);
+            var healthy = report.Localisation.Single(l => l.Region == region);
+            figures.Add(("localisation_iou", (asSeen ?? healthy).MeanIoU, (asSeen ?? healthy).MeanInterval));
         }
 
         switch (task)
@@ -35,7 +54,7 @@ internal static class ModelCards
             case ModelTasks.Segmentation:
                 foreach (var (structure, dice) in report.DiceMeanPerCase)
                 {
-                    metrics[$"dice_{structure}"] = dice;
+                    figures.Add(($"dice_{structure}", dice, report.DiceIntervals?.GetValueOrDefault(structure)));
                 }
 
                 break;
@@ -46,24 +65,27 @@ internal static class ModelCards
                 AddFinding(Finding("central_canal_tree"));
                 if (report.DuralSacAreaMeanAbsoluteErrorMm2 is { } sacError)
                 {
-                    metrics["dural_sac_area_mean_absolute_error_mm2"] = sacError;
+                    figures.Add(("dural_sac_area_mean_absolute_error_mm2", sacError, null));
                 }
 
                 break;
             case ModelTasks.Foramen:
                 AddFinding(Finding("foramen"));
-                metrics["localisation_iou"] = report.Localisation.Single(l => l.Region == "foramen").MeanIoU;
+                AddLocalisation("foramen");
                 break;
             case ModelTasks.Facet:
                 AddFinding(Finding("facet"));
-                metrics["localisation_iou"] = report.Localisation.Single(l => l.Region == "facet").MeanIoU;
+                AddLocalisation("facet");
                 break;
         }
 
-        return metrics;
+        return figures;
     }
 
-    public static void Write(string modelFolder, ModelCardText text, EvaluationReport report, EvaluationReport? stress, string evaluationCommand)
+    public static IReadOnlyDictionary<string, double> MetricsFor(string task, EvaluationReport report) =>
+        FiguresFor(task, report).ToDictionary(f => f.Metric, f => f.Value);
+
+    public static void Write(string modelFolder, ModelCardText text, EvaluationReport report, EvaluationReport? standard, string evaluationCommand)
     {
         var manifestPath = Path.Combine(modelFolder, "model.json");
         var manifest = JsonSerializer.Deserialize(File.ReadAllText(manifestPath), ModelJsonContext.Default.ModelManifest)!;
@@ -90,20 +112,23 @@ internal static class ModelCards
         Line(md, $"Training data: {manifest.TrainingData}");
         Line(md, "");
         Line(md, "## Evaluation");
-        Line(md, $"By `{evaluationCommand}`, on {report.Studies} synthetic studies ({report.Levels} levels) from seeds never used in training, every model run by ONNX Runtime as the pipeline runs it (the segmenter's masks feed the measurements, the rules and the graders). This model's figures:");
+        Line(md, $"By `{evaluationCommand}`, on {report.Studies} synthetic studies ({report.Levels} levels) from seeds never used in training, every model run by ONNX Runtime as the pipeline runs it (the segmenter's masks feed the measurements, the rules and the graders). The reference grade of each finding is the majority of three simulated readers, whose agreement with each other is the ceiling a grader can reach. This model's figures, with 95 % bootstrap intervals over studies:");
         Line(md, "");
-        var stressMetrics = stress is null ? null : MetricsFor(manifest.Task, stress);
-        Line(md, stressMetrics is null ? "| metric | value |" : "| metric | test studies | stress test (4x noise, 2x bias field) |");
-        Line(md, stressMetrics is null ? "| --- | ---: |" : "| --- | ---: | ---: |");
-        foreach (var (metric, value) in manifest.Metrics)
+        static string Figure(double value, Interval? interval) => interval is null
+            ? value.ToString("0.000", CultureInfo.InvariantCulture)
+            : string.Create(CultureInfo.InvariantCulture, $"{value:0.000} [{interval.Low:0.000}, {interval.High:0.000}]");
+        var standardFigures = standard is null ? null : FiguresFor(manifest.Task, standard).ToDictionary(f => f.Metric);
+        Line(md, standardFigures is null ? "| metric | value |" : "| metric | hard profile | standard profile |");
+        Line(md, standardFigures is null ? "| --- | ---: |" : "| --- | ---: | ---: |");
+        foreach (var (metric, value, interval) in FiguresFor(manifest.Task, report))
         {
-            var stressValue = stressMetrics is null ? string.Empty
-                : stressMetrics.TryGetValue(metric, out var v) ? string.Create(CultureInfo.InvariantCulture, $" {v:0.000} |") : " n/a |";
-            Line(md, string.Create(CultureInfo.InvariantCulture, $"| {metric.Replace('_', ' ')} | {value:0.000} |{stressValue}"));
+            var standardValue = standardFigures is null ? string.Empty
+                : standardFigures.TryGetValue(metric, out var other) ? $" {Figure(other.Value, other.Interval)} |" : " n/a |";
+            Line(md, $"| {metric.Replace('_', ' ')} | {Figure(value, interval)} |{standardValue}");
         }
 
         Line(md, "");
-        Line(md, "The whole table, beside the seed paper's figures, is in [models/EVALUATION.md](../../EVALUATION.md)" + (stress is null ? "." : $"; the stress test ({stress.Studies} studies with 10 % noise and a 30 % bias field, the top of the training range) in [models/EVALUATION-stress.md](../../EVALUATION-stress.md)."));
+        Line(md, "The whole table, beside the seed paper's figures, is in [models/EVALUATION.md](../../EVALUATION.md)" + (standard is null ? "." : $"; the same on {standard.Studies} typical clinical studies (standard profile) in [models/EVALUATION-standard.md](../../EVALUATION-standard.md)."));
         Line(md, "");
         Line(md, "## Limitations");
         Line(md, "The phantom is schematic (ellipses and capsules drawn from published adult dimensions; docs/phantom.md): these figures show that the model learned the phantom's anatomy and grading signs, not that it would read real MRI. Real studies differ in anatomy, contrast, artefacts, scanners and in how radiologists grade borderline cases; the seed paper's figures come from 200 clinical studies and are the realistic expectation for a model trained on real data. Training is not bit-reproducible across runs (libtorch's multi-threaded reductions); figures vary slightly between retrainings.");

@@ -76,7 +76,7 @@ internal static class SegmenterTrainer
         model.train();
         for (var step = 1; step <= options.Steps; step++)
         {
-            var (images, labels) = Batch(training, data.Width, data.Height, options.BatchSize, crop, random);
+            var (images, labels) = Batch(training, options.BatchSize, crop, random);
             var loss = TrainingStep.Run(optimizer, step, () =>
             {
                 var x = torch.tensor(images, [options.BatchSize, 1, crop, crop]);
@@ -111,20 +111,24 @@ internal static class SegmenterTrainer
         return (model, losses);
     }
 
-    /// <summary>Dice of each structure over the held-out slices, whole slices in evaluation mode.</summary>
-    private static IReadOnlyDictionary<string, double> ValidationDice(VNet2d model, IReadOnlyList<LabelledSlice> validation, int width, int height)
+    /// <summary>Dice of each structure over the held-out slices, the largest square all of them hold, in evaluation mode.</summary>
+    private static IReadOnlyDictionary<string, double> ValidationDice(VNet2d model, IReadOnlyList<LabelledSlice> validation, int smallestWidth, int smallestHeight)
     {
-        if (validation.Count == 0 || width % model.SizeMultiple != 0 || height % model.SizeMultiple != 0)
+        var size = Math.Min(smallestWidth, smallestHeight) / model.SizeMultiple * model.SizeMultiple;
+        if (validation.Count == 0 || size == 0)
         {
             return new Dictionary<string, double>();
         }
+
+        var (width, height) = (size, size);
+        var squares = validation.Select(s => s.Centre(size)).ToList();
 
         model.eval();
         var (both, predicted, truth) = (new long[Classes], new long[Classes], new long[Classes]);
         const int Chunk = 4;
         for (var start = 0; start < validation.Count; start += Chunk)
         {
-            var chunk = validation.Skip(start).Take(Chunk).ToList();
+            var chunk = squares.Skip(start).Take(Chunk).ToList();
             var output = GcGuard.Run(() =>
             {
                 using var scope = torch.NewDisposeScope();
@@ -167,13 +171,14 @@ internal static class SegmenterTrainer
     /// Crops around the image centre (the spine) rotated by up to 10 degrees and shifted, flipped left-right at random,
     /// with intensity jitter and noise; images sampled bilinearly, labels by nearest neighbour.
     /// </summary>
-    private static (float[] Images, long[] Labels) Batch(IReadOnlyList<LabelledSlice> slices, int width, int height, int batch, int crop, Random random)
+    private static (float[] Images, long[] Labels) Batch(IReadOnlyList<LabelledSlice> slices, int batch, int crop, Random random)
     {
         var images = new float[batch * crop * crop];
         var labels = new long[batch * crop * crop];
         for (var b = 0; b < batch; b++)
         {
             var slice = slices[random.Next(slices.Count)];
+            var (width, height) = (slice.Width, slice.Height);
             var (cx, cy) = ((width / 2.0) + ((width - crop) / 3.0 * ((2 * random.NextDouble()) - 1)), (height / 2.0) + ((height - crop) / 3.0 * ((2 * random.NextDouble()) - 1)));
             var angle = 0.17 * ((2 * random.NextDouble()) - 1);
             var (cos, sin) = (Math.Cos(angle), Math.Sin(angle));

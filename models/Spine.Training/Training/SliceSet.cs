@@ -1,9 +1,30 @@
-using Spine.Imaging;
+using Spine.Evaluation;
 
 namespace Spine.Training;
 
-/// <summary>One axial slice and its label map, with the case (slab) it came from.</summary>
-internal sealed record LabelledSlice(float[] Image, byte[] Labels, string Case);
+/// <summary>One axial slice and its label map (<paramref name="Width"/> x <paramref name="Height"/>), with the case (slab) it came from.</summary>
+internal sealed record LabelledSlice(float[] Image, byte[] Labels, string Case, int Width, int Height)
+{
+    /// <summary>The <paramref name="size"/> x <paramref name="size"/> square at the slice's centre (zero beyond its edges).</summary>
+    public (float[] Image, byte[] Labels) Centre(int size)
+    {
+        var (image, labels) = (new float[size * size], new byte[size * size]);
+        var (x0, y0) = ((Width - size) / 2, (Height - size) / 2);
+        for (var y = 0; y < size; y++)
+        {
+            for (var x = 0; x < size; x++)
+            {
+                var (sx, sy) = (x0 + x, y0 + y);
+                if ((uint)sx < (uint)Width && (uint)sy < (uint)Height)
+                {
+                    (image[(y * size) + x], labels[(y * size) + x]) = (Image[(sy * Width) + sx], Labels[(sy * Width) + sx]);
+                }
+            }
+        }
+
+        return (image, labels);
+    }
+}
 
 /// <summary>Axial slices and their label maps from a dataset in the nnU-Net layout, normalised as the model expects.</summary>
 internal sealed class SliceSet
@@ -19,29 +40,38 @@ internal sealed class SliceSet
 
     public IReadOnlyList<LabelledSlice> Slices { get; }
 
+    /// <summary>The smallest slice width in the set (slices differ in size when cases differ in field of view).</summary>
     public int Width { get; }
 
+    /// <summary>The smallest slice height in the set.</summary>
     public int Height { get; }
+
+    /// <summary>The in-plane spacing the reference models work at (mm); every case is resampled to it, as preprocessing does.</summary>
+    public const double SpacingMm = 0.6875;
 
     public static SliceSet Load(string datasetFolder, int? limit = null)
     {
         var slices = new List<LabelledSlice>();
-        int width = 0, height = 0;
+        int width = int.MaxValue, height = int.MaxValue;
+        // A level under a metal artefact keeps its anatomy in the label map, which the image no longer shows: trained on
+        // it, the segmenter learns to paint a sac into the void, and the pipeline then grades what nobody can see.
+        var unreadable = File.Exists(Path.Combine(datasetFolder, "grades.json"))
+            ? CanalTreeTrainer.ReadCases(datasetFolder).Where(c => !c.Truth.Assessable).Select(c => c.Case).ToHashSet(StringComparer.Ordinal)
+            : [];
         var images = Directory.EnumerateFiles(Path.Combine(datasetFolder, "imagesTr"), "*_0000.nii.gz").Order(StringComparer.Ordinal).Take(limit ?? int.MaxValue);
         foreach (var imagePath in images)
         {
             var name = Path.GetFileName(imagePath)[..^"_0000.nii.gz".Length];
-            var image = Normalization.PercentileScale(Nifti.Read(imagePath));
-            var labels = Nifti.Read(Path.Combine(datasetFolder, "labelsTr", name + ".nii.gz"));
-            if ((image.SizeI, image.SizeJ, image.SizeK) != (labels.SizeI, labels.SizeJ, labels.SizeK))
+            if (unreadable.Contains(name))
             {
-                throw new InvalidDataException($"{name}: image and label map differ in size.");
+                continue;
             }
 
-            (width, height) = (image.SizeI, image.SizeJ);
+            var (image, labels, _) = DatasetSlabs.Read(datasetFolder, name, SpacingMm);
+            (width, height) = (Math.Min(width, image.SizeI), Math.Min(height, image.SizeJ));
             for (var k = 0; k < image.SizeK; k++)
             {
-                slices.Add(new LabelledSlice(image.Slice(k).ToArray(), labels.Slice(k).ToArray().Select(v => (byte)v).ToArray(), name));
+                slices.Add(new LabelledSlice(image.Slice(k).ToArray(), labels.Slice(k).ToArray().Select(v => (byte)v).ToArray(), name, image.SizeI, image.SizeJ));
             }
         }
 

@@ -36,8 +36,9 @@ public sealed record DecisionTree
     public required int Classes { get; init; }
     public required IReadOnlyList<TreeNode> Nodes { get; init; }
 
+    /// <param name="smoothing">Added to every class's count in a leaf (Laplace smoothing), so that a leaf's probabilities are never 0 or 1 on a few cases.</param>
     public static DecisionTree Train(IReadOnlyList<double[]> features, IReadOnlyList<int> labels, IReadOnlyList<string> featureNames, IReadOnlyList<string> featureUnits,
-        int classes = 4, int maxDepth = 3, int minSamplesLeaf = 5)
+        int classes = 4, int maxDepth = 3, int minSamplesLeaf = 5, double smoothing = 0)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
@@ -54,7 +55,7 @@ public sealed record DecisionTree
         {
             var index = nodes.Count;
             var probabilities = Distribution(rows);
-            nodes.Add(new TreeNode { Probabilities = probabilities, Samples = rows.Length });
+            nodes.Add(new TreeNode { Probabilities = Smoothed(rows), Samples = rows.Length });
             if (depth >= maxDepth || probabilities.Max() == 1 || rows.Length < 2 * minSamplesLeaf)
             {
                 return index;
@@ -104,6 +105,17 @@ public sealed record DecisionTree
             }
 
             return counts.Select(c => c / rows.Length).ToArray();
+        }
+
+        double[] Smoothed(int[] rows)
+        {
+            var counts = new double[classes];
+            foreach (var r in rows)
+            {
+                counts[labels[r]]++;
+            }
+
+            return counts.Select(c => (c + smoothing) / (rows.Length + (classes * smoothing))).ToArray();
         }
 
         double Gini(int[] rows) => 1 - Distribution(rows).Sum(p => p * p);

@@ -82,10 +82,27 @@ public sealed class GraderSession : IDisposable
                 classMaps[g] = map;
             }
 
-            answers[n] = new GraderResult(p, classMaps, mapW, mapH);
+            answers[n] = new GraderResult(Calibrated(p, _manifest.Output!.Temperature ?? 1), classMaps, mapW, mapH);
         }
 
         return answers;
+    }
+
+    /// <summary>
+    /// Probabilities at a temperature: softmax(logits / T) from softmax(logits), as p^(1/T) renormalised. The grade (the
+    /// most probable) does not change; only how sure the probabilities say the model is.
+    /// </summary>
+    public static float[] Calibrated(float[] probabilities, double temperature)
+    {
+        ArgumentNullException.ThrowIfNull(probabilities);
+        if (Math.Abs(temperature - 1) < 1e-9)
+        {
+            return probabilities;
+        }
+
+        var scaled = probabilities.Select(p => Math.Pow(Math.Max(p, 1e-12), 1 / temperature)).ToArray();
+        var sum = scaled.Sum();
+        return [.. scaled.Select(p => (float)(p / sum))];
     }
 
     public void Dispose() => _session.Dispose();

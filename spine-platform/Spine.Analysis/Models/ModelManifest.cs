@@ -45,7 +45,11 @@ public sealed record ModelCrop(string Region, double SizeMm, int Pixels, string 
 
 /// <param name="FeatureMap">Graders: the output holding the last feature map (batch, channels, h, w).</param>
 /// <param name="ClassActivationMaps">Graders: the output holding one activation map per grade (batch, grades, h, w), whose spatial mean is the grade's logit.</param>
-public sealed record ModelOutput(string Name, IReadOnlyList<long> Shape, IReadOnlyDictionary<string, int> Labels, string? FeatureMap = null, string? ClassActivationMaps = null);
+/// <param name="Temperature">
+/// Temperature scaling fitted on held-out cases after training (Guo et al. 2017): the grade probabilities the network
+/// gives are softened or sharpened by it, so that a probability of 0.7 means 70 %. Null or 1: none.
+/// </param>
+public sealed record ModelOutput(string Name, IReadOnlyList<long> Shape, IReadOnlyDictionary<string, int> Labels, string? FeatureMap = null, string? ClassActivationMaps = null, double? Temperature = null);
 
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ModelManifest))]

@@ -3,6 +3,21 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Spine.Analysis.Models;
 
+/// <summary>
+/// One segmented slice: a label per pixel, and how sure the segmenter was of the dural sac and disc: the mean
+/// probability of the chosen label over the <see cref="AnatomyPixels"/> pixels it called sac or disc.
+/// </summary>
+public sealed record SegmentedSlice(byte[] Labels, double Confidence, int AnatomyPixels)
+{
+    /// <summary>The confidence of several slices together, weighted by their sac and disc pixels; 0 when none has any.</summary>
+    public static double Pooled(IEnumerable<SegmentedSlice> slices)
+    {
+        ArgumentNullException.ThrowIfNull(slices);
+        var (sum, count) = slices.Aggregate((Sum: 0.0, Count: 0L), (total, s) => (total.Sum + (s.Confidence * s.AnatomyPixels), total.Count + s.AnatomyPixels));
+        return count == 0 ? 0 : sum / count;
+    }
+}
+
 /// <summary>Runs a segmentation model on normalised slices: one label per pixel, the most probable.</summary>
 public sealed class SegmenterSession : IDisposable
 {
@@ -31,7 +46,10 @@ public sealed class SegmenterSession : IDisposable
     public int Classes => (int)_manifest.Output!.Shape[1];
 
     /// <summary>Segments slices of <paramref name="width"/> x <paramref name="height"/> in one batch; sizes that are not a multiple of the network's are padded.</summary>
-    public byte[][] Segment(IReadOnlyList<float[]> slices, int width, int height)
+    public byte[][] Segment(IReadOnlyList<float[]> slices, int width, int height) => [.. SegmentSlices(slices, width, height).Select(s => s.Labels)];
+
+    /// <summary>As <see cref="Segment"/>, with each slice's confidence.</summary>
+    public IReadOnlyList<SegmentedSlice> SegmentSlices(IReadOnlyList<float[]> slices, int width, int height)
     {
         ArgumentNullException.ThrowIfNull(slices);
         if (slices.Count == 0)
@@ -57,11 +75,12 @@ public sealed class SegmenterSession : IDisposable
         var values = dense.Buffer.Span;
         var classes = Classes;
         var plane = paddedW * paddedH;
-        var labels = new byte[slices.Count][];
+        var segmented = new SegmentedSlice[slices.Count];
         for (var n = 0; n < slices.Count; n++)
         {
             var slice = new byte[width * height];
             var offset = n * classes * plane;
+            var (sure, anatomy) = (0.0, 0);
             for (var y = 0; y < height; y++)
             {
                 for (var x = 0; x < width; x++)
@@ -78,13 +97,17 @@ public sealed class SegmenterSession : IDisposable
                     }
 
                     slice[(y * width) + x] = (byte)best;
+                    if (best is Anatomy.LabelSlice.Disc or Anatomy.LabelSlice.ThecalSac)
+                    {
+                        (sure, anatomy) = (sure + bestValue, anatomy + 1);
+                    }
                 }
             }
 
-            labels[n] = slice;
+            segmented[n] = new SegmentedSlice(slice, anatomy == 0 ? 0 : sure / anatomy, anatomy);
         }
 
-        return labels;
+        return segmented;
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;

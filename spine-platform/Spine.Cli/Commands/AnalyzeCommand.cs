@@ -46,7 +46,7 @@ internal static class AnalyzeCommand
             var root = parse.GetValue(output)!;
             var study = Path.Combine(root.FullName, "phantom-study");
             Console.WriteLine($"Generating a synthetic lumbar study (seed {parse.GetValue(seed)}) in {study}");
-            PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = parse.GetValue(seed) }), study);
+            PhantomWriter.WriteStudy(PhantomGenerator.Generate(PhantomOptions.Demo(parse.GetValue(seed))), study);
             return await RunAsync(new DirectoryInfo(Path.Combine(study, "dicom")), root, parse.GetValue(models)!, cancellationToken);
         });
         return command;
@@ -123,14 +123,25 @@ internal static class AnalyzeCommand
         Console.WriteLine("level    central canal   left foramen   right foramen  left facet     right facet");
         foreach (var level in report.Levels)
         {
+            if (level.NotAssessableReason is { } reason)
+            {
+                Console.WriteLine($"{level.Level.Name(),-8} not assessable: {reason}{(level.LevelUncertain ? "  (level uncertain)" : string.Empty)}");
+                continue;
+            }
+
             string Cell(FindingKind kind, Side side) => level.Findings.FirstOrDefault(f => f.Kind == kind && f.Side == side) is { } f
                 ? string.Create(CultureInfo.InvariantCulture, $"{GradeNames[f.Grade]} {f.SignificantProbability:0.00}")
                 : "-";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{level.Level.ToString().Insert(2, "-"),-8} {Cell(FindingKind.CentralCanalStenosis, Side.None),-15} {Cell(FindingKind.ForaminalStenosis, Side.Left),-14} {Cell(FindingKind.ForaminalStenosis, Side.Right),-14} {Cell(FindingKind.FacetArthropathy, Side.Left),-14} {Cell(FindingKind.FacetArthropathy, Side.Right)}{(level.LevelUncertain ? "  (level uncertain)" : string.Empty)}"));
+                $"{level.Level.Name(),-8} {Cell(FindingKind.CentralCanalStenosis, Side.None),-15} {Cell(FindingKind.ForaminalStenosis, Side.Left),-14} {Cell(FindingKind.ForaminalStenosis, Side.Right),-14} {Cell(FindingKind.FacetArthropathy, Side.Left),-14} {Cell(FindingKind.FacetArthropathy, Side.Right)}{(level.LevelUncertain ? "  (level uncertain)" : string.Empty)}"));
         }
 
         Console.WriteLine("(grade and P(moderate or worse) per finding)");
+        foreach (var series in (report.Series ?? []).Where(s => !s.Used))
+        {
+            Console.WriteLine($"Series {series.SeriesNumber?.ToString(CultureInfo.InvariantCulture) ?? "?"} '{series.Description}' turned away: {series.Reason}");
+        }
+
         Console.WriteLine($"Report: {Path.Combine(output, $"{report.StudyId:N}", "report.html")}");
     }
 }

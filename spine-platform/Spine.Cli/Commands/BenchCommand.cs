@@ -20,27 +20,38 @@ internal static class BenchCommand
         ModelBench.Create(),
         PipelineBench.Create(),
         DimseBench.Create(),
+        ValidationBench.Create(),
     };
 
     private static Command PhantomBench()
     {
-        var repeat = new Option<int>("--repeat") { Description = "Studies to generate (after one warm-up).", DefaultValueFactory = _ => 5 };
-        var command = new Command("phantom", "Time the generation of one 5-level study (in memory, and written to disk) against the 2-second target.") { repeat };
+        var repeat = new Option<int>("--repeat") { Description = "Studies to generate of each kind (after one warm-up).", DefaultValueFactory = _ => 5 };
+        var command = new Command("phantom", "Time the generation of a study (in memory, and written to disk) of phantom 2.0 (standard and hard profiles) beside phantom 1.1, the reference.") { repeat };
         command.SetAction(parse =>
         {
             var count = parse.GetValue(repeat);
-            var seed = 1000;
-            var inMemory = BenchTiming.MedianMilliseconds(count, () => Spine.Phantom.PhantomGenerator.Generate(new Spine.Phantom.PhantomOptions { Seed = seed++ }));
             var folder = Path.Combine(Path.GetTempPath(), $"spine-bench-phantom-{Environment.ProcessId}");
-            var written = BenchTiming.MedianMilliseconds(count, () =>
+            Console.WriteLine("| one study, with its sagittal T2 and axial T1 | in memory, median (ms) | written (DICOM, NIfTI, JSON), median (ms) | ratio in memory to phantom 1.1 |");
+            Console.WriteLine("| --- | ---: | ---: | ---: |");
+            double? reference = null;
+            foreach (var (name, options) in new[]
             {
-                Spine.Phantom.PhantomWriter.WriteStudy(Spine.Phantom.PhantomGenerator.Generate(new Spine.Phantom.PhantomOptions { Seed = seed++ }), folder);
-                Directory.Delete(folder, recursive: true);
-            });
-            Console.WriteLine("| one 5-level study (320x320, 3 series) | median (ms) | ratio to the 2,000 ms target |");
-            Console.WriteLine("| --- | ---: | ---: |");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| generated in memory | {inMemory:0} | {inMemory / 2000:0.00} |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| generated and written (DICOM, NIfTI, JSON) | {written:0} | {written / 2000:0.00} |"));
+                ("phantom 1.1 (reference)", new Spine.Phantom.PhantomOptions { Version = Spine.Phantom.PhantomOptions.Version1 }),
+                ("phantom 2.0, standard", new Spine.Phantom.PhantomOptions()),
+                ("phantom 2.0, hard", new Spine.Phantom.PhantomOptions { Profile = Spine.Phantom.PhantomProfile.Hard }),
+            })
+            {
+                var seed = 1000;
+                var inMemory = BenchTiming.MedianMilliseconds(count, () => Spine.Phantom.PhantomGenerator.Generate(options with { Seed = seed++ }));
+                var written = BenchTiming.MedianMilliseconds(count, () =>
+                {
+                    Spine.Phantom.PhantomWriter.WriteStudy(Spine.Phantom.PhantomGenerator.Generate(options with { Seed = seed++ }), folder);
+                    Directory.Delete(folder, recursive: true);
+                });
+                reference ??= inMemory;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {inMemory:0} | {written:0} | {inMemory / reference.Value:0.00} |"));
+            }
+
             return ExitCodes.Success;
         });
         return command;

@@ -67,7 +67,7 @@ internal static class ModelBench
                 batch => () => grader.Grade(Enumerable.Repeat(crop, batch).ToList()));
         }
 
-        var features = LevelMeasurements.Of(labels, frame).CentralCanalFeatures();
+        var features = LevelMeasurements.Of(labels, frame).Features(set.CanalTree.FeatureNames);
         var tree = set.CanalTreeModel.Manifest;
         var perLevel = BenchTiming.MedianMilliseconds(repeat, () =>
         {

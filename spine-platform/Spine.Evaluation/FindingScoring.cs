@@ -1,0 +1,41 @@
+namespace Spine.Evaluation;
+
+/// <summary>
+/// The figures of one finding's graded findings, written once for <c>spine evaluate</c> (against a dataset's reference)
+/// and <c>spine validate</c> (against radiologists' readings): weighted kappa, AUROC, exact and within-one agreement,
+/// the confusion matrix, calibration, RSNA's log loss and reader agreement, each with its bootstrap interval.
+/// </summary>
+public static class FindingScoring
+{
+    /// <param name="rsna">Whether RSNA 2024 scores this condition (central canal and foramina; not the facets).</param>
+    public static FindingScores Score(string key, string finding, string model, IReadOnlyList<GradedFinding> findings, int replicates, bool rsna)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        var classes = FindingStatistics.ClassesOf(findings);
+        var matrix = Metrics.ConfusionMatrix([.. findings.Select(f => f.Reference)], [.. findings.Select(f => f.Predicted)], classes);
+        var empty = findings.Count == 0;
+        return new FindingScores(
+            key,
+            finding,
+            model,
+            findings.Count,
+            empty ? 0 : Math.Round(FindingStatistics.Kappa(findings), 4),
+            empty ? null : FindingStatistics.Auroc(findings) is { } auroc ? Math.Round(auroc, 4) : null,
+            empty ? 0 : Math.Round(FindingStatistics.Exact(findings), 4),
+            empty ? 0 : Math.Round(FindingStatistics.WithinOne(findings), 4),
+            Enumerable.Range(0, classes).Select(i => Enumerable.Range(0, classes).Select(j => matrix[i, j]).ToArray()).ToArray())
+        {
+            Classes = classes,
+            KappaInterval = Bootstrap.Of(findings, f => FindingStatistics.Kappa(f), replicates),
+            AurocInterval = Bootstrap.Of(findings, FindingStatistics.Auroc, replicates),
+            ExactInterval = Bootstrap.Of(findings, f => FindingStatistics.Exact(f), replicates),
+            WithinOneInterval = Bootstrap.Of(findings, f => FindingStatistics.WithinOne(f), replicates),
+            ExpectedCalibrationError = Calibration.ExpectedError(findings) is { } ece ? Math.Round(ece, 4) : null,
+            CalibrationInterval = Bootstrap.Of(findings, Calibration.ExpectedError, replicates),
+            Reliability = Calibration.Reliability(findings),
+            RsnaLogLoss = !rsna ? null : RsnaMetric.LogLoss(findings) is { } loss ? Math.Round(loss, 4) : null,
+            RsnaInterval = !rsna ? null : Bootstrap.Of(findings, RsnaMetric.LogLoss, replicates),
+            Readers = FindingStatistics.Readers(findings, replicates),
+        };
+    }
+}
