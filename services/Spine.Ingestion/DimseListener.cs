@@ -46,6 +46,7 @@ internal sealed partial class DimseListener(DimseIntake intake, IOptions<DimseOp
                 AllowedHosts = settings.AllowedHosts.Select(IPAddress.Parse).ToHashSet(),
                 MaxAssociations = settings.MaxAssociations,
                 MaxPduLength = (uint)settings.MaxPduLength,
+                MaxDataSetLength = settings.MaxDataSetBytes,
                 ArtimTimeout = TimeSpan.FromSeconds(settings.ArtimTimeoutSeconds),
                 IdleTimeout = TimeSpan.FromSeconds(settings.IdleTimeoutSeconds),
                 Certificate = settings.TlsCertificatePath is { } certificate

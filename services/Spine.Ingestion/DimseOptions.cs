@@ -34,6 +34,9 @@ public sealed class DimseOptions
 
     public int MaxPduLength { get; set; } = 256 * 1024;
 
+    /// <summary>The longest data set (one instance) a sender may send, in bytes; beyond it the association is aborted (default 512 MiB).</summary>
+    public long MaxDataSetBytes { get; set; } = Spine.Dicom.Network.DimseChannel.DefaultMaxDataSetLength;
+
     /// <summary>PEM certificate (chain) of the SCP; with <see cref="TlsKeyPath"/>, every association is TLS (DICOM's secure transport connection profile).</summary>
     public string? TlsCertificatePath { get; set; }
 

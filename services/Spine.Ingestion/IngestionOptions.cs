@@ -34,6 +34,7 @@ public sealed class IngestionOptions
                 $"{DimseOptions.Section}:AeTitle must be 1 to 16 printable characters without a backslash.")
             .Validate(o => o.Port is >= 0 and <= 65535 && System.Net.IPAddress.TryParse(o.Address, out _), $"{DimseOptions.Section}:Address or Port is not a valid endpoint.")
             .Validate(o => o.AllowedHosts.All(h => System.Net.IPAddress.TryParse(h, out _)), $"{DimseOptions.Section}:AllowedHosts must be IP addresses.")
+            .Validate(o => o.MaxDataSetBytes is >= 1024 * 1024 and <= int.MaxValue, $"{DimseOptions.Section}:MaxDataSetBytes must be between 1 MiB and 2 GiB.")
             .Validate(o => (o.TlsCertificatePath is null) == (o.TlsKeyPath is null) && (o.TlsCertificatePath is null || (File.Exists(o.TlsCertificatePath) && File.Exists(o.TlsKeyPath))),
                 $"{DimseOptions.Section}:TlsCertificatePath and TlsKeyPath go together and must name existing PEM files.")
             .Validate(o => o.MaxAssociations > 0 && o.QuietPeriodSeconds > 0 && o.ArtimTimeoutSeconds > 0 && o.IdleTimeoutSeconds > 0 && o.MaxPduLength >= 4096,

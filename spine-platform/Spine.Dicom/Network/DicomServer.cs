@@ -23,6 +23,9 @@ public sealed record DicomServerSettings
     /// <summary>Maximum P-DATA-TF length announced to peers.</summary>
     public uint MaxPduLength { get; init; } = 256 * 1024;
 
+    /// <summary>The longest data set a peer may send; beyond it the association is aborted and its memory let go.</summary>
+    public long MaxDataSetLength { get; init; } = DimseChannel.DefaultMaxDataSetLength;
+
     /// <summary>ARTIM: how long a new connection may take to send its A-ASSOCIATE-RQ (PS3.8 9.1.5).</summary>
     public TimeSpan ArtimTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -175,7 +178,7 @@ public sealed class DicomServer : IAsyncDisposable
             activity?.SetTag(DicomNetworkTelemetry.CallingAeTag, association.CallingAeTitle);
             activity?.SetTag("dicom.called_ae", association.CalledAeTitle);
             activity?.SetTag("dicom.presentation_contexts", accepted.Count);
-            using var channel = new DimseChannel(connection, _settings.MaxPduLength, request.Header.MaxPduLength, accepted.Keys.ToHashSet());
+            using var channel = new DimseChannel(connection, _settings.MaxPduLength, request.Header.MaxPduLength, accepted.Keys.ToHashSet(), _settings.MaxDataSetLength);
             released = await ServeMessagesAsync(channel, connection, association, activity, cancellationToken);
             ending = released ? "released" : "aborted";
         }

@@ -28,8 +28,17 @@ public sealed record ConnectionClosed : UpperLayerEvent;
 /// being assembled live in arrays rented from the shared pool (returned on dispose), so a stream of large instances
 /// does not allocate a large-object-heap array per PDU and per instance.
 /// </summary>
-public sealed class DimseChannel(Stream connection, uint ourMaxPduLength, uint peerMaxPduLength, IReadOnlySet<byte> acceptedContexts) : IDisposable
+/// <param name="maxDataSetLength">The longest data set a peer may send; a longer one ends the association (the caller
+/// answers A-ABORT) before it can hold the memory, so a sender that never sends the last fragment cannot grow the process.</param>
+public sealed class DimseChannel(Stream connection, uint ourMaxPduLength, uint peerMaxPduLength, IReadOnlySet<byte> acceptedContexts, long maxDataSetLength = DimseChannel.DefaultMaxDataSetLength) : IDisposable
 {
+    /// <summary>512 MiB: beyond any single lumbar MR instance, including enhanced multi-frame ones.</summary>
+    public const long DefaultMaxDataSetLength = 512L * 1024 * 1024;
+
+    // Data set buffers up to this size come from the shared pool; larger ones are plain arrays the GC takes back when
+    // the association ends (the shared pool keeps arrays up to 1 GiB, so an aborted 1 GB data set would stay resident).
+    private const int PooledDataSetLimit = 16 * 1024 * 1024;
+
     private readonly BufferedStream _input = new(connection, 64 * 1024);
     private const int UnlimitedFragment = 1 << 20;
     private readonly Queue<Pdv> _pending = new();
@@ -184,13 +193,18 @@ public sealed class DimseChannel(Stream connection, uint ourMaxPduLength, uint p
     {
         _pending.Clear();
         ReturnPdu();
-        if (_dataSet.Length > 0)
+        ReturnDataSet();
+        _writeLock.Dispose();
+    }
+
+    private void ReturnDataSet()
+    {
+        if (_dataSet.Length is > 0 and <= PooledDataSetLimit)
         {
             ArrayPool<byte>.Shared.Return(_dataSet);
-            _dataSet = [];
         }
 
-        _writeLock.Dispose();
+        _dataSet = [];
     }
 
     private void ReturnPdu()
@@ -205,20 +219,18 @@ public sealed class DimseChannel(Stream connection, uint ourMaxPduLength, uint p
     private void AppendToDataSet(ReadOnlySpan<byte> fragment)
     {
         var needed = (long)_dataSetLength + fragment.Length;
-        if (needed > Array.MaxLength)
+        var limit = Math.Min(maxDataSetLength, Array.MaxLength);
+        if (needed > limit)
         {
-            throw new DicomNetworkException($"data set longer than {Array.MaxLength} bytes.", abortReason: 6);
+            throw new DicomNetworkException($"data set longer than the {limit} bytes allowed (refused after {_dataSetLength} bytes).", abortReason: 0);
         }
 
         if (needed > _dataSet.Length)
         {
-            var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Array.MaxLength, Math.Max(needed, Math.Max(64 * 1024, 2L * _dataSet.Length))));
+            var size = (int)Math.Min(limit, Math.Max(needed, Math.Max(64 * 1024, 2L * _dataSet.Length)));
+            var larger = size <= PooledDataSetLimit ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
             _dataSet.AsSpan(0, _dataSetLength).CopyTo(larger);
-            if (_dataSet.Length > 0)
-            {
-                ArrayPool<byte>.Shared.Return(_dataSet);
-            }
-
+            ReturnDataSet();
             _dataSet = larger;
         }
 

@@ -244,6 +244,56 @@ public sealed class StorageScpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_data_set_longer_than_the_limit_is_aborted_while_it_arrives_and_the_server_keeps_serving()
+    {
+        // A sender that declares a data set and never ends it: before the limit, the server held every byte it sent.
+        await using var limited = new DicomServer(
+            new DicomServerSettings { AeTitle = "SPINE", AllowedCallingAeTitles = new HashSet<string>(["MODALITY"], StringComparer.Ordinal), MaxDataSetLength = 1024 * 1024 },
+            _handler,
+            new IPEndPoint(IPAddress.Loopback, 0));
+        limited.Start();
+        var sopClass = "1.2.840.10008.5.1.4.1.1.4";
+        using var tcp = new TcpClient { NoDelay = true };
+        await tcp.ConnectAsync(IPAddress.Loopback, limited.LocalEndpoint.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(PduCodec.Encode(new AssociateRequest(new AssociationHeader("SPINE", "MODALITY", 65536, DicomUid.ImplementationClassUid, "ENDLESS"), DicomClient.ContextsFor([(sopClass, DicomTransferSyntax.ExplicitVRLittleEndian.Uid)]))));
+        var accept = PduCodec.ParseAssociateAccept((await PduCodec.ReadAsync(stream, 1 << 20, CancellationToken.None))!.Value.Body);
+        var context = accept.Contexts.First(c => c.Accepted && c.Id != 1).Id;
+        var command = new DimseCommand { CommandField = DimseCommand.CStoreRequest, AffectedSopClassUid = sopClass, MessageId = 1, Priority = 0, HasDataSet = true, AffectedSopInstanceUid = DicomUid.Generate() };
+        await stream.WriteAsync(PduCodec.EncodeData(context, isCommand: true, isLast: true, command.Encode()));
+
+        var sent = 0;
+        var fragment = new byte[60 * 1024];
+        try
+        {
+            while (sent < 4 * 1024 * 1024)
+            {
+                await stream.WriteAsync(PduCodec.EncodeData(context, isCommand: false, isLast: false, fragment));
+                sent += fragment.Length;
+            }
+        }
+        catch (IOException)
+        {
+            // the server has already cut the connection
+        }
+
+        PduType? answer;
+        try
+        {
+            answer = (await PduCodec.ReadAsync(stream, 1 << 20, new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token))?.Type;
+        }
+        catch (IOException)
+        {
+            answer = null;
+        }
+
+        Assert.True(answer is null or PduType.Abort, $"answered {answer} to a data set past the limit");
+        Assert.Empty(_handler.Stored);
+        await using var echo = await DicomClient.ConnectAsync("127.0.0.1", limited.LocalEndpoint.Port, "MODALITY", "SPINE", DicomClient.ContextsFor([]));
+        Assert.Equal(DimseStatus.Success, await echo.EchoAsync());
+    }
+
+    [Fact]
     public async Task With_a_certificate_every_association_is_tls_and_plain_connections_are_refused()
     {
         var (certificate, pem, _) = TestCertificates.Create(_folder, "spine-test-scp");
