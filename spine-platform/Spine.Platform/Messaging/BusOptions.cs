@@ -53,9 +53,16 @@ public sealed class RetryOptions
 {
     public static readonly IReadOnlyList<TimeSpan> DefaultIntervals = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
 
+    /// <summary>
+    /// The default where no delayed redelivery follows (RabbitMQ without the delayed-exchange plugin): 111 s of retries
+    /// in all, so that a minute's outage of the object store, the database or a PACS loses no study.
+    /// </summary>
+    public static readonly IReadOnlyList<TimeSpan> OutageIntervals =
+        [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60)];
+
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Waits between immediate retries; their count is the number of retries. Unset: <see cref="DefaultIntervals"/>.</summary>
+    /// <summary>Waits between immediate retries; their count is the number of retries. Unset: <see cref="DefaultIntervals"/>, or <see cref="OutageIntervals"/> where no delayed redelivery follows.</summary>
     /// <remarks>An array left null, because configuration binding appends to a pre-filled list instead of replacing it.</remarks>
     public TimeSpan[]? Intervals { get; set; }
 

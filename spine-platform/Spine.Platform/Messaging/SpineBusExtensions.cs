@@ -26,7 +26,7 @@ public static class SpineBusExtensions
         builder.Services.AddMassTransit(bus =>
         {
             bus.AddConfigureEndpointsCallback((context, queueName, endpoint) =>
-                ConfigureEndpoint(context.GetRequiredService<IOptions<BusOptions>>().Value, transport, queueName, endpoint));
+                ConfigureEndpoint(context.GetRequiredService<IOptions<BusOptions>>().Value, transport, queueName, endpoint, context));
 
             addConsumers?.Invoke(bus);
 
@@ -72,18 +72,24 @@ public static class SpineBusExtensions
     private static KebabCaseEndpointNameFormatter EndpointNames(BusOptions options) =>
         new(string.IsNullOrEmpty(options.QueuePrefix) ? null : options.QueuePrefix, includeNamespace: false);
 
-    private static void ConfigureEndpoint(BusOptions options, BusTransport transport, string queueName, IReceiveEndpointConfigurator endpoint)
+    private static void ConfigureEndpoint(BusOptions options, BusTransport transport, string queueName, IReceiveEndpointConfigurator endpoint, IServiceProvider services)
     {
         var canDelay = transport == BusTransport.InMemory || options.RabbitMq.DelayedExchangePlugin;
-        if (canDelay && options.Redelivery.EffectiveIntervals.Count > 0)
+        var redeliveries = canDelay ? options.Redelivery.EffectiveIntervals : [];
+        if (redeliveries.Count > 0)
         {
-            endpoint.UseDelayedRedelivery(redelivery => redelivery.Intervals([.. options.Redelivery.EffectiveIntervals]));
+            endpoint.UseDelayedRedelivery(redelivery => redelivery.Intervals([.. redeliveries]));
         }
 
-        if (options.Retry.EffectiveIntervals.Count > 0)
+        // Without delayed redelivery (RabbitMQ without its plugin), the immediate retries alone must outlast an outage.
+        var retries = canDelay || options.Retry.Intervals is not null || !options.Retry.Enabled ? options.Retry.EffectiveIntervals : RetryOptions.OutageIntervals;
+        if (retries.Count > 0)
         {
-            endpoint.UseMessageRetry(retry => retry.Intervals([.. options.Retry.EffectiveIntervals]));
+            endpoint.UseMessageRetry(retry => retry.Intervals([.. retries]));
         }
+
+        // What every retry and redelivery could not save ends its study with StudyFailed.
+        endpoint.UseFilter(new GiveUpFilter(services, retries.Count, redeliveries.Count));
 
         var unprefixed = string.IsNullOrEmpty(options.QueuePrefix) || !queueName.StartsWith(options.QueuePrefix, StringComparison.Ordinal)
             ? queueName
