@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Spine.Contracts.V1;
 using Spine.Platform.Ledger;
+using Spine.Platform.Messaging;
 
 namespace Spine.Pipeline;
 
@@ -16,16 +17,7 @@ public static partial class StudyFailures
         ArgumentNullException.ThrowIfNull(time);
         var message = context.Message;
         await ledger.RecordAsync(message.StudyId, stage, StageOutcome.Failed, $"{code}: {reason}", context.CancellationToken);
-        await context.Publish(new StudyFailed
-        {
-            StudyId = message.StudyId,
-            StudyInstanceUid = message.StudyInstanceUid,
-            CorrelationId = message.CorrelationId,
-            OccurredAt = time.GetUtcNow(),
-            Stage = stage,
-            Code = code,
-            Reason = reason,
-        }, context.CancellationToken);
+        await context.Publish(StudyFailedMessage.For(message, stage, code, reason, time), context.CancellationToken);
         LogFailed(logger, message.StudyId, stage, code);
     }
 

@@ -49,16 +49,7 @@ internal sealed partial class GiveUpFilter(IServiceProvider services, int retrie
 
         // The exception's type only: its message may carry a file name or a value from the study.
         var reason = $"{stage} gave up after every retry: {ex.GetType().Name}";
-        await context.Publish(new StudyFailed
-        {
-            StudyId = message.StudyId,
-            StudyInstanceUid = message.StudyInstanceUid,
-            CorrelationId = message.CorrelationId,
-            OccurredAt = time.GetUtcNow(),
-            Stage = stage,
-            Code = Code,
-            Reason = reason,
-        }, CancellationToken.None);
+        await context.Publish(StudyFailedMessage.For(message, stage, Code, reason, time), CancellationToken.None);
         LogGaveUp(logger, message.StudyId, stage, ex.GetType().Name);
         if (ledger is not null)
         {
