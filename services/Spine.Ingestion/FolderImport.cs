@@ -36,6 +36,12 @@ public sealed partial class FolderImport(StudyIntake intake, ILogger<FolderImpor
         foreach (var path in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             var name = Path.GetRelativePath(folder, path);
+            if (LinkOutOf(folder, path))
+            {
+                rejected.Add(new RejectedFile { Name = name, Reason = "a link leading out of the imported folder: not followed" });
+                continue;
+            }
+
             var (file, bytes, reason) = await ReadAsync(path, cancellationToken);
             if (file is null)
             {
@@ -59,6 +65,35 @@ public sealed partial class FolderImport(StudyIntake intake, ILogger<FolderImpor
         }
 
         return new FolderImportResult(studies, rejected);
+    }
+
+    /// <summary>
+    /// Whether the path, or a folder on the way to it, is a symbolic link whose target lies outside the imported
+    /// folder: an import reads what was put in its folder, never what a link points to elsewhere on the host.
+    /// </summary>
+    private static bool LinkOutOf(string folder, string path)
+    {
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        var current = root;
+        foreach (var part in Path.GetRelativePath(root, Path.GetFullPath(path)).Split(Path.DirectorySeparatorChar))
+        {
+            current = Path.Combine(current, part);
+            FileSystemInfo entry = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+            if (entry.LinkTarget is null)
+            {
+                continue;
+            }
+
+            var target = entry.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+            if (target is null || !(target == root || target.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+
+            current = target;
+        }
+
+        return false;
     }
 
     private static async Task<(DicomFile? File, byte[]? Bytes, string? Reason)> ReadAsync(string path, CancellationToken cancellationToken)

@@ -28,9 +28,30 @@ internal sealed partial class StudiesApiJsonContext : JsonSerializerContext;
 /// </summary>
 public static class StudiesApi
 {
-    public static void Map(IEndpointRouteBuilder endpoints)
+    /// <summary>
+    /// What every answer of the studies API carries: patient data is not to be cached or sniffed, and the report page
+    /// (inline styles, pictures as data: URIs, no script) may load nothing else nor be framed.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> SecurityHeaders = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ArgumentNullException.ThrowIfNull(endpoints);
+        ["Cache-Control"] = "no-store",
+        ["X-Content-Type-Options"] = "nosniff",
+        ["Content-Security-Policy"] = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        ["Referrer-Policy"] = "no-referrer",
+    };
+
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        var endpoints = routes.MapGroup(string.Empty).AddEndpointFilter(async (context, next) =>
+        {
+            foreach (var (name, value) in SecurityHeaders)
+            {
+                context.HttpContext.Response.Headers[name] = value;
+            }
+
+            return await next(context);
+        });
         endpoints.MapGet("/studies", async (IStudyLedger ledger, int? skip, int? take, CancellationToken cancellationToken) =>
         {
             var studies = await ledger.ListAsync(Math.Max(0, skip ?? 0), Math.Clamp(take ?? 50, 1, 500), cancellationToken);

@@ -77,6 +77,27 @@ public sealed class FolderImportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Links_leading_out_of_the_folder_are_listed_and_not_followed_while_links_inside_it_are()
+    {
+        var folder = Path.Combine(_platform.Root, "linked");
+        PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = 818183, Distractors = false }), folder);
+        var dicom = Directory.EnumerateFiles(Path.Combine(folder, "dicom"), "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var outside = Path.Combine(_platform.Root, "elsewhere");
+        PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = 818184, Distractors = false }), outside);
+        var foreign = Directory.EnumerateFiles(Path.Combine(outside, "dicom"), "*.dcm", SearchOption.AllDirectories).First();
+        File.CreateSymbolicLink(Path.Combine(folder, "out.dcm"), foreign);
+        Directory.CreateSymbolicLink(Path.Combine(folder, "out-folder"), Path.Combine(outside, "dicom"));
+        File.CreateSymbolicLink(Path.Combine(folder, "in.dcm"), dicom[0]);
+
+        var study = Assert.Single(await _platform.Service<FolderImport>().ImportAsync(folder));
+
+        Assert.Equal(dicom.Count, study.InstanceCount); // the inside link is the same instance again, stored once
+        var refused = study.RejectedFiles.Where(r => r.Reason.StartsWith("a link leading out", StringComparison.Ordinal)).Select(r => r.Name).ToList();
+        Assert.Contains("out.dcm", refused);
+        Assert.Equal(Directory.EnumerateFiles(Path.Combine(outside, "dicom"), "*", SearchOption.AllDirectories).Count() + 1, refused.Count);
+    }
+
+    [Fact]
     public async Task A_missing_folder_is_refused_naming_it()
     {
         var ex = await Assert.ThrowsAsync<DirectoryNotFoundException>(() => _platform.Service<FolderImport>().ImportAsync(Path.Combine(_platform.Root, "nowhere")));

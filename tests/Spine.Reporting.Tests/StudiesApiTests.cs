@@ -41,6 +41,11 @@ public sealed class StudiesApiTests : IAsyncLifetime
         using var html = await http.GetAsync(new Uri($"/studies/{id}/report?format=html", UriKind.Relative));
         Assert.Equal("text/html", html.Content.Headers.ContentType!.MediaType);
         Assert.Contains("<h2>Summary</h2>", await html.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("no-store", html.Headers.CacheControl!.ToString());
+        Assert.Equal("nosniff", Assert.Single(html.Headers.GetValues("X-Content-Type-Options")));
+        Assert.StartsWith("default-src 'none'", Assert.Single(html.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        using var listing = await http.GetAsync(new Uri("/studies", UriKind.Relative));
+        Assert.Equal("no-store", listing.Headers.CacheControl!.ToString());
 
         using var missing = await http.GetAsync(new Uri($"/studies/{Guid.NewGuid()}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
