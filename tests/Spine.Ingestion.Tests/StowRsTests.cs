@@ -77,5 +77,30 @@ public sealed class StowRsTests : IAsyncLifetime
         return content;
     }
 
+    [Fact]
+    public async Task A_request_to_a_study_path_is_traced_by_its_route_never_by_the_study_instance_uid()
+    {
+        var phantom = PhantomGenerator.Generate(new PhantomOptions { Seed = 939394, Distractors = false });
+        var uid = phantom.Truth.StudyInstanceUid;
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        PhantomWriter.WriteStudy(phantom, Path.Combine(_platform.Root, "traced"));
+        var file = Directory.GetFiles(Path.Combine(_platform.Root, "traced", "dicom"), "*.dcm", SearchOption.AllDirectories).Select(File.ReadAllBytes).First();
+
+        var (status, _) = await StowAsync(_platform.Http!, $"/dicomweb/studies/{uid}", Multipart([file]));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var span = spans.Single(s => s.GetTagItem("http.route") as string == "/dicomweb/studies/{studyInstanceUid}");
+        Assert.Equal("/dicomweb/studies/{studyInstanceUid}", span.GetTagItem("url.path"));
+        Assert.DoesNotContain(span.TagObjects, tag => tag.Value?.ToString()?.Contains(uid, StringComparison.Ordinal) == true);
+        Assert.DoesNotContain(uid, span.DisplayName, StringComparison.Ordinal);
+    }
+
     public async Task DisposeAsync() => await _platform.DisposeAsync();
 }

@@ -40,6 +40,9 @@ public static class SpineDefaultsExtensions
     {
         var name = serviceName ?? builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
 
+        // ASP.NET Core's request start and finish lines carry the whole path, which can hold a Study Instance UID
+        // (STOW-RS's /dicomweb/studies/{uid}): kept to warnings; spans name the route template instead.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -51,7 +54,11 @@ public static class SpineDefaultsExtensions
             .WithTracing(tracing => tracing
                 .AddSource(SpineTelemetry.SourceName)
                 .AddSource(MassTransit.Logging.DiagnosticHeaders.DefaultListenerName)
-                .AddAspNetCoreInstrumentation(options => options.Filter = IsNotHealthProbe)
+                .AddAspNetCoreInstrumentation(options =>
+                {
+                    options.Filter = IsNotHealthProbe;
+                    options.EnrichWithHttpResponse = RecordRouteNotPath;
+                })
                 .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics
                 .AddMeter(MassTransit.Monitoring.InstrumentationOptions.MeterName)
@@ -67,6 +74,10 @@ public static class SpineDefaultsExtensions
     }
 
     // Kubernetes probes every few seconds; their spans would drown the studies' traces.
+    /// <summary>The span's url.path becomes the route template (<c>/dicomweb/studies/{studyInstanceUid}</c>), never the path a request used.</summary>
+    private static void RecordRouteNotPath(System.Diagnostics.Activity activity, HttpResponse response) =>
+        activity.SetTag("url.path", (response.HttpContext.GetEndpoint() as Microsoft.AspNetCore.Routing.RouteEndpoint)?.RoutePattern.RawText ?? "(no route)");
+
     private static bool IsNotHealthProbe(HttpContext context) => !context.Request.Path.StartsWithSegments("/health");
 
     /// <summary>Maps /health/live and /health/ready, in every environment (Kubernetes probes them in production).</summary>
