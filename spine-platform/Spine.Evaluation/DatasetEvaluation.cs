@@ -146,7 +146,7 @@ public static class DatasetEvaluation
             BootstrapReplicates = bootstrapReplicates,
             Localisation = Localisation(iou, asSeen: false, bootstrapReplicates),
             LocalisationAsSeen = iou.Keys.Any(k => k.AsSeen) ? Localisation(iou, asSeen: true, bootstrapReplicates) : null,
-            Findings = [.. new[] { "central_canal_cnn", "central_canal_tree", "foramen", "facet" }.Select(key => Score(key, graded.Where(g => g.Key == key).ToList(), bootstrapReplicates))],
+            Findings = [.. new[] { "central_canal_cnn", "central_canal_tree", "foramen", "facet" }.Select(key => FindingScoring.Score(key, graded.Where(g => g.Key == key).ToList(), bootstrapReplicates))],
             Rsna = rsna with { MeanOfTheseTerms = terms.Count == 0 ? null : Math.Round(terms.Average(), 4) },
             Breakdown = Breakdown(graded),
             Assessability = new Assessability(truthRefused, refusedAsTruth, gradedDespite, refusedAssessable),
@@ -180,18 +180,6 @@ public static class DatasetEvaluation
             MeanInterval = Bootstrap.OfMean([.. pair.Value.Select(v => (v.Study, v.IoU))], replicates),
             Reference = asSeen ? "as seen" : "healthy extent",
         })];
-
-    private static FindingScores Score(string key, IReadOnlyList<GradedFinding> findings, int replicates)
-    {
-        var (finding, model) = key switch
-        {
-            "central_canal_cnn" => ("central canal stenosis", "CNN"),
-            "central_canal_tree" => ("central canal stenosis", "decision tree"),
-            "foramen" => ("neural foraminal stenosis (left and right)", "CNN"),
-            _ => ("facet arthropathy (left and right)", "CNN"),
-        };
-        return FindingScoring.Score(key, finding, model, findings, replicates, rsna: key != "facet");
-    }
 
     /// <summary>Each finding's figures on the cases of each tag, where the tag has at least 20 of them.</summary>
     private static List<BreakdownRow> Breakdown(IReadOnlyList<GradedFinding> graded) =>

@@ -7,10 +7,22 @@ namespace Spine.Evaluation;
 /// </summary>
 public static class FindingScoring
 {
-    /// <param name="rsna">Whether RSNA 2024 scores this condition (central canal and foramina; not the facets).</param>
-    public static FindingScores Score(string key, string finding, string model, IReadOnlyList<GradedFinding> findings, int replicates, bool rsna)
+    /// <param name="key">
+    /// central_canal_cnn, central_canal_tree, foramen or facet (an evaluation's models side by side), or central_canal
+    /// (a validation: the pipeline reports the tree's grade).
+    /// </param>
+    public static FindingScores Score(string key, IReadOnlyList<GradedFinding> findings, int replicates)
     {
         ArgumentNullException.ThrowIfNull(findings);
+        var (finding, model) = key switch
+        {
+            "central_canal_cnn" => ("central canal stenosis", "CNN"),
+            "central_canal_tree" or "central_canal" => ("central canal stenosis", "decision tree"),
+            "foramen" => ("neural foraminal stenosis (left and right)", "CNN"),
+            "facet" => ("facet arthropathy (left and right)", "CNN"),
+            _ => throw new ArgumentException($"'{key}' is not a finding key.", nameof(key)),
+        };
+        var rsna = key != "facet"; // RSNA 2024 scores the canal and the foramina, not the facets
         var classes = FindingStatistics.ClassesOf(findings);
         var matrix = Metrics.ConfusionMatrix([.. findings.Select(f => f.Reference)], [.. findings.Select(f => f.Predicted)], classes);
         var empty = findings.Count == 0;

@@ -108,11 +108,7 @@ internal static class AnalyzeCommand
     {
         foreach (var (reference, name) in new[] { (published.ReportJson, "report.json"), (published.ReportHtml, "report.html") })
         {
-            var target = Path.Combine(output, $"{published.StudyId:N}", name);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            await using var source = await store.OpenReadAsync(reference, cancellationToken);
-            await using var file = File.Create(target);
-            await source.CopyToAsync(file, cancellationToken);
+            await StoredFiles.CopyAsync(store, reference, Path.Combine(output, $"{published.StudyId:N}", name), cancellationToken);
         }
     }
 

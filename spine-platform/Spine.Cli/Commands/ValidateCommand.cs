@@ -157,11 +157,7 @@ internal static class ValidateCommand
             }
 
             var relative = $"{folder}/{name}";
-            var target = Path.Combine(output, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            await using var source = await store.OpenReadAsync(reference, cancellationToken);
-            await using var file = File.Create(target);
-            await source.CopyToAsync(file, cancellationToken);
+            await StoredFiles.CopyAsync(store, reference, Path.Combine(output, relative), cancellationToken);
             return relative;
         }
 

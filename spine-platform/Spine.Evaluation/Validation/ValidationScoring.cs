@@ -95,20 +95,17 @@ public static class ValidationScoring
         }
 
         var findings = graded.Select(g => g.Finding).ToList();
-        var groups = new[] { ("central_canal", "central canal stenosis"), ("foramen", "neural foraminal stenosis (left and right)"), ("facet", "facet arthropathy (left and right)") };
-        var scored = groups
-            .Where(g => findings.Any(f => f.Key == g.Item1))
-            .Select(g =>
+        var scored = new[] { "central_canal", "foramen", "facet" }
+            .Where(group => findings.Any(f => f.Key == group))
+            .Select(group =>
             {
-                var model = g.Item1 == "central_canal" ? "decision tree" : "CNN";
-                var rsna = g.Item1 != "facet";
-                var ofGroup = graded.Where(x => x.Finding.Key == g.Item1).ToList();
+                var ofGroup = graded.Where(x => x.Finding.Key == group).ToList();
                 var perReader = readers
                     .Select(reader => (reader, ofGroup.Where(x => x.ByReader.ContainsKey(reader)).Select(x => x.Finding with { Reference = x.ByReader[reader], Readers = null }).ToList()))
                     .Where(x => x.Item2.Count > 0)
-                    .Select(x => new ReaderScores(x.reader, FindingScoring.Score(g.Item1, g.Item2, model, x.Item2, replicates, rsna)))
+                    .Select(x => new ReaderScores(x.reader, FindingScoring.Score(group, x.Item2, replicates)))
                     .ToList();
-                return new ValidationFinding(g.Item1, FindingScoring.Score(g.Item1, g.Item2, model, [.. ofGroup.Select(x => x.Finding)], replicates, rsna), perReader);
+                return new ValidationFinding(group, FindingScoring.Score(group, [.. ofGroup.Select(x => x.Finding)], replicates), perReader);
             })
             .ToList();
 
