@@ -5,6 +5,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Spine.Dicom.Network;
 using Spine.Platform.Hosting;
+using Spine.Platform.Security;
 
 namespace Spine.Ingestion;
 
@@ -27,8 +28,8 @@ public static class IngestionModule
         },
         endpoints =>
         {
-            var authenticated = endpoints.MapGroup(string.Empty).AddEndpointFilter<ApiKeyFilter>();
-            ImportApi.Map(authenticated);
-            StowRs.Map(authenticated);
+            var senders = endpoints.MapGroup(string.Empty).RequireAuthorization(SpineRoles.Send);
+            ImportApi.Map(senders);
+            StowRs.Map(senders);
         });
 }

@@ -15,7 +15,7 @@ public sealed class IngestionOptions
     /// </summary>
     public string? ImportRoot { get; set; }
 
-    /// <summary>API keys accepted on the HTTP endpoints (STOW-RS, imports); empty leaves them open, for a trusted network only.</summary>
+    /// <summary>Moved to <c>Spine:Security:ApiKeys</c> (with a name and roles); bound only to stop a host that still sets it.</summary>
     public List<string> ApiKeys { get; set; } = [];
 
     internal static void Add(IHostApplicationBuilder builder)
@@ -24,7 +24,8 @@ public sealed class IngestionOptions
             .BindConfiguration(Section)
             .Validate(options => options.ImportRoot is null || Directory.Exists(options.ImportRoot),
                 $"{Section}:ImportRoot is not a folder.")
-            .Validate(options => options.ApiKeys.All(k => k.Length >= 16), $"{Section}:ApiKeys must be at least 16 characters each.")
+            .Validate(options => options.ApiKeys.Count == 0,
+                $"{Section}:ApiKeys has moved: set Spine:Security:ApiKeys:N:Name, :Key and :Roles (send) instead.")
             .ValidateOnStart();
         builder.Services.AddOptions<DimseOptions>()
             .BindConfiguration(DimseOptions.Section)

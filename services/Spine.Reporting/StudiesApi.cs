@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Spine.Contracts.V1;
 using Spine.Platform.Ledger;
+using Spine.Platform.Security;
 using Spine.Platform.Storage;
 
 namespace Spine.Reporting;
@@ -43,7 +44,7 @@ public static class StudiesApi
     public static void Map(IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        var endpoints = routes.MapGroup(string.Empty).AddEndpointFilter(async (context, next) =>
+        var endpoints = routes.MapGroup(string.Empty).RequireAuthorization(SpineRoles.Read).AddEndpointFilter(async (context, next) =>
         {
             foreach (var (name, value) in SecurityHeaders)
             {

@@ -47,6 +47,9 @@ internal sealed class DistributedPipeline : IAsyncDisposable
             ["Spine__Ledger__ConnectionString"] = postgres.ConnectionString(database),
             ["Spine__Models__Root"] = Path.Combine(RepositoryLayout.Root, "models"),
             ["Spine__Ingestion__ImportRoot"] = importRoot,
+            ["Spine__Security__ApiKeys__0__Name"] = "tests",
+            ["Spine__Security__ApiKeys__0__Key"] = EmbeddedPlatform.ApiKey,
+            ["Spine__Security__ApiKeys__0__Roles"] = "send,read,operate",
         };
         var pipeline = new DistributedPipeline(environment, postgres, database, broker);
         try
@@ -101,7 +104,9 @@ internal sealed class DistributedPipeline : IAsyncDisposable
     {
         lock (_services)
         {
-            return new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_services[name].Port}"), Timeout = TimeSpan.FromMinutes(2) };
+            var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_services[name].Port}"), Timeout = TimeSpan.FromMinutes(2) };
+            client.DefaultRequestHeaders.Add("X-Api-Key", EmbeddedPlatform.ApiKey);
+            return client;
         }
     }
 

@@ -58,7 +58,7 @@ public sealed partial class ComposeTests
             {
                 foreach (var (key, value) in ((Dictionary<object, object>)environment).Select(e => ((string)e.Key, e.Value as string ?? string.Empty)))
                 {
-                    if (Regex.IsMatch(key, "PASSWORD|SECRET|SecretKey|ApiKeys", RegexOptions.IgnoreCase))
+                    if (Regex.IsMatch(key, "PASSWORD|SECRET|SecretKey|ApiKeys__[0-9]+__Key", RegexOptions.IgnoreCase))
                     {
                         Assert.Matches(@"\$\{[A-Z_]+:\?", value);
                     }

@@ -100,7 +100,7 @@ public sealed class HelmRenderTests
 
         Assert.True(settings.Count > 10);
         Assert.Empty(settings.Select(OptionsBinding.Problem).OfType<string>());
-        Assert.Equal(4, secretKeys.Count);
+        Assert.Equal(5, secretKeys.Count);
         Assert.All(secretKeys, key => Assert.Contains($"--from-literal={key}=", rendered["NOTES.txt"], StringComparison.Ordinal));
         Assert.Contains("spine-reporting", rendered["NOTES.txt"], StringComparison.Ordinal);
     }

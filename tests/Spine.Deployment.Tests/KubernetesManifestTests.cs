@@ -135,7 +135,7 @@ public sealed class KubernetesManifestTests
 
         Assert.NotEmpty(settings);
         Assert.Empty(settings.Select(OptionsBinding.Problem).OfType<string>());
-        Assert.Equal(4, secretKeys.Count);
+        Assert.Equal(5, secretKeys.Count);
         Assert.All(secretKeys, key => Assert.Contains($"--from-literal={key}=", readme, StringComparison.Ordinal));
     }
 

@@ -24,6 +24,7 @@ internal static class OptionsBinding
         (LedgerOptions.Section, typeof(LedgerOptions)),
         (ModelsOptions.Section, typeof(ModelsOptions)),
         (ExportOptions.Section, typeof(ExportOptions)),
+        (Spine.Platform.Security.SecurityOptions.Section, typeof(Spine.Platform.Security.SecurityOptions)),
     ];
 
     /// <returns>Null when the key binds; otherwise why not.</returns>

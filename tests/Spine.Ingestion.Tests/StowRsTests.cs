@@ -10,12 +10,17 @@ namespace Spine.Ingestion.Tests;
 /// <summary>DICOMweb STOW-RS on the ingestion service, over HTTP, behind an API key.</summary>
 public sealed class StowRsTests : IAsyncLifetime
 {
-    private const string ApiKey = "stow-test-key-0123456789abcdef";
+    private const string ApiKey = "stow-test-send-only-0123456789";
     private EmbeddedPlatform _platform = null!;
 
     public async Task InitializeAsync() =>
         _platform = await EmbeddedPlatform.StartAsync([IngestionModule.Module], EmbeddedPlatform.Record<StudyReceived>,
-            new Dictionary<string, string?> { ["Spine:Ingestion:ApiKeys:0"] = ApiKey }, web: true);
+            new Dictionary<string, string?>
+            {
+                ["Spine:Security:ApiKeys:1:Name"] = "modality gateway",
+                ["Spine:Security:ApiKeys:1:Key"] = ApiKey,
+                ["Spine:Security:ApiKeys:1:Roles"] = "send",
+            }, web: true);
 
     [Fact]
     public async Task A_multipart_upload_is_stored_as_one_study_and_its_non_dicom_parts_are_reported_failed()
@@ -23,7 +28,7 @@ public sealed class StowRsTests : IAsyncLifetime
         var phantom = PhantomGenerator.Generate(new PhantomOptions { Seed = 939393, Distractors = false });
         PhantomWriter.WriteStudy(phantom, Path.Combine(_platform.Root, "study"));
         var files = Directory.GetFiles(Path.Combine(_platform.Root, "study", "dicom"), "*.dcm", SearchOption.AllDirectories).Select(File.ReadAllBytes).ToList();
-        var http = _platform.Http!;
+        var http = _platform.Anonymous!;
 
         using (var anonymous = await http.PostAsync(new Uri("/dicomweb/studies", UriKind.Relative), Multipart(files.Take(1))))
         {

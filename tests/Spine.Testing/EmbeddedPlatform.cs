@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Spine.Platform.Hosting;
+using Spine.Platform.Security;
 namespace Spine.Testing;
 
 /// <summary>
@@ -20,7 +21,7 @@ public sealed class EmbeddedPlatform : IAsyncDisposable
 
     private EmbeddedPlatform(string root, IHost host, ConcurrentQueue<object> published, Uri? address)
     {
-        (Root, Host, Published, Http) = (root, host, published, address is null ? null : new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) });
+        (Root, Host, Published, Http, Anonymous) = (root, host, published, address is null ? null : Client(address, ApiKey), address is null ? null : Client(address, null));
         var bus = host.Services.GetRequiredService<IBus>();
         bus.ConnectPublishObserver(_witness);
         bus.ConnectConsumeObserver(_witness);
@@ -33,8 +34,28 @@ public sealed class EmbeddedPlatform : IAsyncDisposable
 
     public IHost Host { get; }
 
-    /// <summary>A client of the services' HTTP endpoints; null unless started with <c>web</c>.</summary>
+    /// <summary>The API key (index 0 of <c>Spine:Security:ApiKeys</c>, every role) that <see cref="Http"/> presents; tests add other keys from index 1.</summary>
+    public const string ApiKey = "embedded-tests-key-every-role-0123";
+
+    /// <summary>A client of the services' HTTP endpoints with <see cref="ApiKey"/>; null unless started with <c>web</c>.</summary>
     public HttpClient? Http { get; }
+
+    /// <summary>A client of the services' HTTP endpoints without credentials; null unless started with <c>web</c>.</summary>
+    public HttpClient? Anonymous { get; }
+
+    /// <summary>A client of the HTTP endpoints that presents <paramref name="key"/> (none when null).</summary>
+    public HttpClient Client(string? key) => Client(Anonymous?.BaseAddress ?? throw new InvalidOperationException("the platform was started without web"), key);
+
+    private static HttpClient Client(Uri address, string? key)
+    {
+        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        }
+
+        return client;
+    }
 
     public ConcurrentQueue<object> Published { get; }
 
@@ -62,6 +83,9 @@ public sealed class EmbeddedPlatform : IAsyncDisposable
             ["Spine:Storage:FileSystem:Root"] = Path.Combine(root, "objects"),
             ["Spine:Ledger:ConnectionString"] = $"Data Source={Path.Combine(root, "ledger.db")}",
             ["Spine:Models:Root"] = Path.Combine(RepositoryLayout.Root, "models"),
+            ["Spine:Security:ApiKeys:0:Name"] = "tests",
+            ["Spine:Security:ApiKeys:0:Key"] = ApiKey,
+            ["Spine:Security:ApiKeys:0:Roles"] = string.Join(',', SpineRoles.All),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -78,11 +102,7 @@ public sealed class EmbeddedPlatform : IAsyncDisposable
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             Configure(builder, configuration, published, hosted);
             var app = builder.Build();
-            app.MapSpineHealthEndpoints();
-            foreach (var module in modules)
-            {
-                module.MapEndpoints?.Invoke(app);
-            }
+            app.MapSpineEndpoints(modules);
 
             await app.StartAsync();
             address = new Uri(app.Urls.Single());
@@ -200,6 +220,7 @@ public sealed class EmbeddedPlatform : IAsyncDisposable
         {
             _stopped = true;
             Http?.Dispose();
+            Anonymous?.Dispose();
             await Host.StopAsync();
             (Host as IDisposable)?.Dispose();
         }

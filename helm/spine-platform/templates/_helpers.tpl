@@ -90,9 +90,22 @@ spec:
               value: {{ $value | quote }}
             {{- end }}
             {{- if eq .name "ingestion" }}
-            - name: Spine__Ingestion__ApiKeys__0
+            - name: Spine__Security__ApiKeys__0__Name
+              value: senders
+            - name: Spine__Security__ApiKeys__0__Roles
+              value: send
+            - name: Spine__Security__ApiKeys__0__Key
               valueFrom:
                 secretKeyRef: { name: {{ $root.Values.existingSecret }}, key: ingestion-api-key }
+            {{- end }}
+            {{- if eq .name "reporting" }}
+            - name: Spine__Security__ApiKeys__0__Name
+              value: results-readers
+            - name: Spine__Security__ApiKeys__0__Roles
+              value: read
+            - name: Spine__Security__ApiKeys__0__Key
+              valueFrom:
+                secretKeyRef: { name: {{ $root.Values.existingSecret }}, key: results-api-key }
             {{- end }}
           envFrom:
             - configMapRef:

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Spine.Platform.Hosting;
+using Spine.Platform.Security;
 
 namespace Spine.Cli.Commands;
 
@@ -66,11 +67,7 @@ internal static class ServeCommand
 
         var app = builder.Build();
         StartupErrors.ValidateOptions(app.Services);
-        app.MapSpineHealthEndpoints();
-        foreach (var module in modules)
-        {
-            module.MapEndpoints?.Invoke(app);
-        }
+        app.MapSpineEndpoints(modules);
 
         await app.RunAsync(cancellationToken);
         return ExitCodes.Success;

@@ -80,19 +80,19 @@ public static class SpineDefaultsExtensions
 
     private static bool IsNotHealthProbe(HttpContext context) => !context.Request.Path.StartsWithSegments("/health");
 
-    /// <summary>Maps /health/live and /health/ready, in every environment (Kubernetes probes them in production).</summary>
+    /// <summary>Maps /health/live and /health/ready, in every environment and open to all (Kubernetes probes them; they tell nothing about studies).</summary>
     public static WebApplication MapSpineHealthEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(LiveTag),
             ResponseWriter = WriteHealthReportAsync,
-        });
+        }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = WriteHealthReportAsync,
-        });
+        }).AllowAnonymous();
         return app;
     }
 

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Spine.Platform.Ledger;
 using Spine.Platform.Messaging;
+using Spine.Platform.Security;
 using Spine.Platform.Storage;
 
 namespace Spine.Platform.Hosting;
@@ -17,6 +18,7 @@ public static class SpinePlatformExtensions
     {
         ArgumentNullException.ThrowIfNull(modules);
         builder.AddSpineDefaults(serviceName);
+        builder.AddSpineSecurity();
         builder.AddSpineObjectStore();
         builder.AddSpineLedger();
         foreach (var module in modules)
