@@ -18,14 +18,12 @@ namespace Spine.Classification;
 /// anatomy the models can read and the study fails with the reasons.
 /// </summary>
 public sealed partial class ClassificationConsumer(IObjectStore store, IStudyLedger ledger, GraderHost graders, TimeProvider time, ILogger<ClassificationConsumer> logger)
-    : IConsumer<SegmentationCompleted>
+    : StudyStage<SegmentationCompleted>(ledger, time, logger)
 {
-    public async Task Consume(ConsumeContext<SegmentationCompleted> context)
+    protected override PipelineStage Stage => PipelineStage.Classification;
+
+    protected override async Task<StageResult> RunAsync(SegmentationCompleted message, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var message = context.Message;
-        var cancellationToken = context.CancellationToken;
-        await ledger.RecordAsync(message.StudyId, PipelineStage.Classification, StageOutcome.Started, cancellationToken: cancellationToken);
         var levels = new List<LevelReport>();
         foreach (var slab in message.Slabs.Where(s => s.Level is not null))
         {
@@ -51,21 +49,19 @@ public sealed partial class ClassificationConsumer(IObjectStore store, IStudyLed
 
         if (levels.Count > 0 && levels.All(l => l.NotAssessableReason is not null))
         {
-            await FailAsync(context, "no-assessable-level",
+            return StageResult.Failed("no-assessable-level",
                 "the series shows no lumbar level the models can grade: " + string.Join("; ", levels.Select(l => $"{l.Level.Name()}: {l.NotAssessableReason}")));
-            return;
         }
 
         // Cranial to caudal, as the report lists them.
         levels.Sort((a, b) => a.Level.CompareTo(b.Level));
-        await ledger.RecordAsync(message.StudyId, PipelineStage.Classification, StageOutcome.Completed,
-            $"{levels.Count(l => l.NotAssessableReason is null)} levels graded, {levels.Count(l => l.NotAssessableReason is not null)} not assessable", cancellationToken);
-        await context.Publish(new FindingsClassified
+        LogClassified(logger, message.StudyId, levels.Count);
+        return StageResult.Completed(new FindingsClassified
         {
             StudyId = message.StudyId,
             StudyInstanceUid = message.StudyInstanceUid,
             CorrelationId = message.CorrelationId,
-            OccurredAt = time.GetUtcNow(),
+            OccurredAt = Time.GetUtcNow(),
             Volume = message.Volume,
             LabelMap = message.LabelMap,
             Levels = levels,
@@ -73,13 +69,7 @@ public sealed partial class ClassificationConsumer(IObjectStore store, IStudyLed
             Models = [message.Model, .. new[] { graders.Models.CanalTreeModel, graders.Models.CentralCanal.Model, graders.Models.Foramen.Model, graders.Models.Facet.Model }.Select(LevelFindings.Info)],
             Manifest = message.Manifest,
             Series = message.Series,
-        }, cancellationToken);
-        LogClassified(logger, message.StudyId, levels.Count);
-    }
-
-    private async Task FailAsync(ConsumeContext<SegmentationCompleted> context, string code, string reason)
-    {
-        await StudyFailures.FailAsync(context, ledger, time, logger, PipelineStage.Classification, code, reason);
+        }, $"{levels.Count(l => l.NotAssessableReason is null)} levels graded, {levels.Count(l => l.NotAssessableReason is not null)} not assessable");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} classified: {Levels} levels")]

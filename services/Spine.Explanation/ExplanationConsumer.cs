@@ -18,14 +18,12 @@ namespace Spine.Explanation;
 /// same answers: a grade that differs from the classified one fails the study rather than explain something else).
 /// </summary>
 public sealed partial class ExplanationConsumer(IObjectStore store, IStudyLedger ledger, GraderHost graders, TimeProvider time, ILogger<ExplanationConsumer> logger)
-    : IConsumer<FindingsClassified>
+    : StudyStage<FindingsClassified>(ledger, time, logger)
 {
-    public async Task Consume(ConsumeContext<FindingsClassified> context)
+    protected override PipelineStage Stage => PipelineStage.Explanation;
+
+    protected override async Task<StageResult> RunAsync(FindingsClassified message, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var message = context.Message;
-        var cancellationToken = context.CancellationToken;
-        await ledger.RecordAsync(message.StudyId, PipelineStage.Explanation, StageOutcome.Started, cancellationToken: cancellationToken);
         var levels = new List<LevelReport>();
         foreach (var level in message.Levels)
         {
@@ -43,9 +41,8 @@ public sealed partial class ExplanationConsumer(IObjectStore store, IStudyLedger
                 var (result, region, spec, rationale) = Explain(analysis, finding);
                 if (result.Grade != finding.Grade && finding.Kind != FindingKind.CentralCanalStenosis)
                 {
-                    await StudyFailures.FailAsync(context, ledger, time, logger, PipelineStage.Explanation, "explanation-mismatch",
+                    return StageResult.Failed("explanation-mismatch",
                         $"{level.Level} {finding.Kind} {finding.Side}: the grader now gives {result.Grade}, classification gave {finding.Grade}; the models changed between the stages.");
-                    return;
                 }
 
                 var side = finding.Side == Side.Right ? Side.Right : Side.Left;
@@ -62,20 +59,19 @@ public sealed partial class ExplanationConsumer(IObjectStore store, IStudyLedger
             levels.Add(level with { Findings = findings });
         }
 
-        await ledger.RecordAsync(message.StudyId, PipelineStage.Explanation, StageOutcome.Completed, $"{levels.Sum(l => l.Findings.Count)} findings explained", cancellationToken);
-        await context.Publish(new ExplanationsReady
+        LogExplained(logger, message.StudyId, levels.Count);
+        return StageResult.Completed(new ExplanationsReady
         {
             StudyId = message.StudyId,
             StudyInstanceUid = message.StudyInstanceUid,
             CorrelationId = message.CorrelationId,
-            OccurredAt = time.GetUtcNow(),
+            OccurredAt = Time.GetUtcNow(),
             Levels = levels,
             SeriesInstanceUid = message.SeriesInstanceUid,
             Models = message.Models,
             Manifest = message.Manifest,
             Series = message.Series,
-        }, cancellationToken);
-        LogExplained(logger, message.StudyId, levels.Count);
+        }, $"{levels.Sum(l => l.Findings.Count)} findings explained");
     }
 
     /// <summary>The grader answer whose map explains the finding, its region, its crop and the sentence.</summary>

@@ -20,20 +20,17 @@ namespace Spine.Preprocessing;
 /// usable axial T2 series ends with StudyFailed "no-axial-t2-series", the reason listing every series' verdict.
 /// </summary>
 public sealed partial class PreprocessingConsumer(IObjectStore store, IStudyLedger ledger, IOptions<ModelsOptions> models, TimeProvider time, ILogger<PreprocessingConsumer> logger)
-    : IConsumer<StudyReceived>
+    : StudyStage<StudyReceived>(ledger, time, logger)
 {
     private readonly Lazy<double> _spacingMm = new(() =>
         (ModelFolder.FindLatest(models.Value.Root, ModelTasks.Segmentation)
             ?? throw new ModelFolderException($"{models.Value.Root}: no segmentation model (Spine:Models:Root)."))
         .Manifest.Input!.SpacingMm);
 
-    public async Task Consume(ConsumeContext<StudyReceived> context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var message = context.Message;
-        var cancellationToken = context.CancellationToken;
-        await ledger.RecordAsync(message.StudyId, PipelineStage.Preprocessing, StageOutcome.Started, cancellationToken: cancellationToken);
+    protected override PipelineStage Stage => PipelineStage.Preprocessing;
 
+    protected override async Task<StageResult> RunAsync(StudyReceived message, CancellationToken cancellationToken)
+    {
         StudyManifest manifest;
         await using (var stream = await store.OpenReadAsync(message.Manifest, cancellationToken))
         {
@@ -54,8 +51,7 @@ public sealed partial class PreprocessingConsumer(IObjectStore store, IStudyLedg
         var choice = SeriesSelection.Choose(series);
         if (choice.Chosen is null)
         {
-            await FailAsync(context, "no-axial-t2-series", choice.Summary);
-            return;
+            return StageResult.Failed("no-axial-t2-series", choice.Summary);
         }
 
         var slabs = StudyPreparation.Prepare(choice.Chosen, _spacingMm.Value).Where(s => s.Level is not null).ToList();
@@ -69,26 +65,20 @@ public sealed partial class PreprocessingConsumer(IObjectStore store, IStudyLedg
         }
 
         var volume = await NiftiObjects.PutAsync(store, StudyKeys.PreparedVolume(message.StudyId), Stacking.Stack(slabs.Select(s => s.Image).ToList()), cancellationToken);
-        await ledger.RecordAsync(message.StudyId, PipelineStage.Preprocessing, StageOutcome.Completed, $"{slabs.Count} slabs; {choice.Summary}", cancellationToken);
-        await context.Publish(new VolumePrepared
+        LogPrepared(logger, message.StudyId, slabs.Count);
+        return StageResult.Completed(new VolumePrepared
         {
             StudyId = message.StudyId,
             StudyInstanceUid = message.StudyInstanceUid,
             CorrelationId = message.CorrelationId,
-            OccurredAt = time.GetUtcNow(),
+            OccurredAt = Time.GetUtcNow(),
             SeriesInstanceUid = choice.Chosen.SeriesInstanceUid,
             SelectionReason = choice.Summary,
             Volume = volume,
             Slabs = described,
             Manifest = message.Manifest,
             Series = choice.Decisions,
-        }, cancellationToken);
-        LogPrepared(logger, message.StudyId, slabs.Count);
-    }
-
-    private async Task FailAsync(ConsumeContext<StudyReceived> context, string code, string reason)
-    {
-        await StudyFailures.FailAsync(context, ledger, time, logger, PipelineStage.Preprocessing, code, reason);
+        }, $"{slabs.Count} slabs; {choice.Summary}");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} prepared: {Slabs} disc slabs")]

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -71,7 +74,7 @@ public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOp
                 LogExported(logger, studyId, objects.Count, destination.Name, attempt);
                 return;
             }
-            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or DicomNetworkException or DicomAssociationRejectedException or ExportRefusedException or TimeoutException)
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or DicomNetworkException or DicomAssociationRejectedException or ExportRefusedException or TimeoutException or AuthenticationException)
             {
                 var outcome = attempt >= settings.Attempts ? "gave-up" : "failed";
                 Attempts.Add(1, new KeyValuePair<string, object?>(OutcomeTag, outcome), destinationTag);
@@ -92,7 +95,7 @@ public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOp
     private static async Task SendAsync(ExportDestination destination, string callingAeTitle, List<byte[]> objects, CancellationToken cancellationToken)
     {
         var contexts = DicomClient.ContextsFor([(SopClasses.SecondaryCaptureImageStorage, DicomTransferSyntax.ExplicitVRLittleEndian.Uid)]);
-        await using var client = await DicomClient.ConnectAsync(destination.Host, destination.Port, callingAeTitle, destination.AeTitle, contexts, cancellationToken: cancellationToken);
+        await using var client = await DicomClient.ConnectAsync(destination.Host, destination.Port, callingAeTitle, destination.AeTitle, contexts, tls: TlsFor(destination), cancellationToken: cancellationToken);
         foreach (var part10 in objects)
         {
             var status = await client.StoreAsync(part10, cancellationToken);
@@ -103,6 +106,30 @@ public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOp
         }
 
         await client.ReleaseAsync(cancellationToken);
+    }
+
+    /// <summary>The TLS settings of a destination that asks for TLS: its trusted roots, and the platform's certificate when it has one.</summary>
+    internal static SslClientAuthenticationOptions? TlsFor(ExportDestination destination)
+    {
+        if (!destination.Tls)
+        {
+            return null;
+        }
+
+        var tls = new SslClientAuthenticationOptions { TargetHost = destination.Host, EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13 };
+        if (destination.TlsTrustedCertificatesPath is { } trusted)
+        {
+            var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+            policy.CustomTrustStore.ImportFromPemFile(trusted);
+            tls.CertificateChainPolicy = policy;
+        }
+
+        if (destination.TlsCertificatePath is { } certificate)
+        {
+            tls.ClientCertificates = [X509Certificate2.CreateFromPemFile(certificate, destination.TlsKeyPath)];
+        }
+
+        return tls;
     }
 
     /// <summary>The header of one instance of the analysed series, for the patient and study modules.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Spine.Contracts.V1;
+using Spine.Pipeline;
 using Spine.Platform.Ledger;
 using Spine.Platform.Storage;
 
@@ -14,22 +15,14 @@ namespace Spine.Reporting;
 /// self-contained HTML page, the study marked completed in the ledger, and the result event published.
 /// </summary>
 public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger ledger, TimeProvider time, ILogger<ReportingConsumer> logger)
-    : IConsumer<ExplanationsReady>
+    : StudyStage<ExplanationsReady>(ledger, time, logger)
 {
-    public async Task Consume(ConsumeContext<ExplanationsReady> context)
+    protected override PipelineStage Stage => PipelineStage.Reporting;
+
+    // A redelivered message (a consumer that crashed after its ledger commit, a retry) finds the stage ended and
+    // publishes nothing; the report published once is the one the ledger's transaction queued.
+    protected override async Task<StageResult> RunAsync(ExplanationsReady message, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var message = context.Message;
-        var cancellationToken = context.CancellationToken;
-
-        // A redelivered message (a consumer that crashed after publishing, a retry) must not give subscribers a second report.
-        if (await ledger.FindAsync(message.StudyId, cancellationToken) is { Status: StudyStatus.Completed })
-        {
-            LogAlreadyReported(logger, message.StudyId);
-            return;
-        }
-
-        await ledger.RecordAsync(message.StudyId, PipelineStage.Reporting, StageOutcome.Started, cancellationToken: cancellationToken);
         var models = message.Models
             ?? message.Levels.SelectMany(l => l.Findings).Select(f => f.Model).DistinctBy(m => (m.Name, m.Version)).ToList();
         var report = new StudyReport
@@ -38,7 +31,7 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
             StudyId = message.StudyId,
             StudyInstanceUid = message.StudyInstanceUid,
             SeriesInstanceUid = message.SeriesInstanceUid ?? string.Empty,
-            GeneratedAt = time.GetUtcNow(),
+            GeneratedAt = Time.GetUtcNow(),
             Levels = message.Levels.OrderBy(l => l.Level).ToList(),
             Models = models,
             Disclaimer = Disclaimer(models),
@@ -56,21 +49,18 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
         var html = await PutAsync(StudyKeys.ReportHtml(message.StudyId),
             Encoding.UTF8.GetBytes(ReportHtml.Render(report, reference => images.GetValueOrDefault(reference.Key))), "text/html; charset=utf-8", cancellationToken);
 
-        // Published before the ledger says Completed: a crash between the two redelivers the message and publishes the
-        // report again (subscribers see it at least once and can tell by StudyId), where the other order would drop it.
-        await context.Publish(new StudyReportPublished
+        LogReported(logger, message.StudyId, report.Levels.Count);
+        return StageResult.Completed(new StudyReportPublished
         {
             StudyId = message.StudyId,
             StudyInstanceUid = message.StudyInstanceUid,
             CorrelationId = message.CorrelationId,
-            OccurredAt = time.GetUtcNow(),
+            OccurredAt = Time.GetUtcNow(),
             Report = report,
             ReportJson = json,
             ReportHtml = html,
             Manifest = message.Manifest,
-        }, cancellationToken);
-        await ledger.RecordAsync(message.StudyId, PipelineStage.Reporting, StageOutcome.Completed, $"report with {report.Levels.Count} levels", cancellationToken);
-        LogPublished(logger, message.StudyId, report.Levels.Count);
+        }, $"report with {report.Levels.Count} levels");
     }
 
     /// <summary>The intended-use statement: reference models say they were trained on synthetic phantoms.</summary>
@@ -90,9 +80,6 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
     }
 
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} already reported: the repeated message is dropped")]
-    private static partial void LogAlreadyReported(ILogger logger, Guid studyId);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} reported: {Levels} levels")]
-    private static partial void LogPublished(ILogger logger, Guid studyId, int levels);
+    private static partial void LogReported(ILogger logger, Guid studyId, int levels);
 }

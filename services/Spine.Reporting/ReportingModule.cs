@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Spine.Platform.Hosting;
+using Spine.Platform.Ledger;
 
 namespace Spine.Reporting;
 
@@ -14,12 +15,20 @@ public static class ReportingModule
             bus.AddConsumer<ReportingConsumer>();
             bus.AddConsumer<ExportConsumer>();
         },
-        builder => builder.Services.AddOptions<ExportOptions>()
-            .BindConfiguration(ExportOptions.Section)
-            .Validate(o => o.Destinations.All(d => d.Name.Length > 0 && d.Host.Length > 0 && d.Port is > 0 and <= 65535 && d.AeTitle.Length is > 0 and <= 16),
-                $"{ExportOptions.Section}:Destinations: each needs a Name, Host, Port and an AE title of 1 to 16 characters.")
-            .Validate(o => o.Attempts >= 1 && o.FirstRetryDelaySeconds >= 0 && o.CallingAeTitle.Length is > 0 and <= 16,
-                $"{ExportOptions.Section}: Attempts at least 1, FirstRetryDelaySeconds not negative, CallingAeTitle 1 to 16 characters.")
-            .ValidateOnStart(),
+        builder =>
+        {
+            // Reporting watches the deadline of every study (the ledger is shared): a stuck study ends in StudyFailed.
+            builder.Services.AddHostedService<StudyDeadlines>();
+            builder.Services.AddOptions<ExportOptions>()
+                .BindConfiguration(ExportOptions.Section)
+                .Validate(o => o.Destinations.All(d => d.Name.Length > 0 && d.Host.Length > 0 && d.Port is > 0 and <= 65535 && d.AeTitle.Length is > 0 and <= 16),
+                    $"{ExportOptions.Section}:Destinations: each needs a Name, Host, Port and an AE title of 1 to 16 characters.")
+                .Validate(o => o.Destinations.All(d => (d.TlsCertificatePath is null) == (d.TlsKeyPath is null)
+                        && new[] { d.TlsTrustedCertificatesPath, d.TlsCertificatePath, d.TlsKeyPath }.All(path => path is null || (d.Tls && File.Exists(path)))),
+                    $"{ExportOptions.Section}:Destinations: TlsCertificatePath and TlsKeyPath go together, and every Tls*Path needs Tls=true and must name an existing PEM file.")
+                .Validate(o => o.Attempts >= 1 && o.FirstRetryDelaySeconds >= 0 && o.CallingAeTitle.Length is > 0 and <= 16,
+                    $"{ExportOptions.Section}: Attempts at least 1, FirstRetryDelaySeconds not negative, CallingAeTitle 1 to 16 characters.")
+                .ValidateOnStart();
+        },
         StudiesApi.Map);
 }

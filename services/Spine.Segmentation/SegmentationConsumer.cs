@@ -16,14 +16,12 @@ namespace Spine.Segmentation;
 /// them stacked like the prepared volume.
 /// </summary>
 public sealed partial class SegmentationConsumer(IObjectStore store, IStudyLedger ledger, SegmenterHost segmenter, TimeProvider time, ILogger<SegmentationConsumer> logger)
-    : IConsumer<VolumePrepared>
+    : StudyStage<VolumePrepared>(ledger, time, logger)
 {
-    public async Task Consume(ConsumeContext<VolumePrepared> context)
+    protected override PipelineStage Stage => PipelineStage.Segmentation;
+
+    protected override async Task<StageResult> RunAsync(VolumePrepared message, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var message = context.Message;
-        var cancellationToken = context.CancellationToken;
-        await ledger.RecordAsync(message.StudyId, PipelineStage.Segmentation, StageOutcome.Started, cancellationToken: cancellationToken);
         var slabs = new List<SliceSlab>();
         var maps = new List<Volume<byte>>();
         foreach (var slab in message.Slabs)
@@ -40,13 +38,13 @@ public sealed partial class SegmentationConsumer(IObjectStore store, IStudyLedge
 
         var stacked = await NiftiObjects.PutAsync(store, StudyKeys.StackedLabelMap(message.StudyId), Stacking.Stack(maps), cancellationToken);
         var model = LevelFindings.Info(segmenter.Session.Model);
-        await ledger.RecordAsync(message.StudyId, PipelineStage.Segmentation, StageOutcome.Completed, $"{slabs.Count} slabs by {model.Name} {model.Version}", cancellationToken);
-        await context.Publish(new SegmentationCompleted
+        LogSegmented(logger, message.StudyId, slabs.Count);
+        return StageResult.Completed(new SegmentationCompleted
         {
             StudyId = message.StudyId,
             StudyInstanceUid = message.StudyInstanceUid,
             CorrelationId = message.CorrelationId,
-            OccurredAt = time.GetUtcNow(),
+            OccurredAt = Time.GetUtcNow(),
             Volume = message.Volume,
             LabelMap = stacked,
             Slabs = slabs,
@@ -54,8 +52,7 @@ public sealed partial class SegmentationConsumer(IObjectStore store, IStudyLedge
             SeriesInstanceUid = message.SeriesInstanceUid,
             Manifest = message.Manifest,
             Series = message.Series,
-        }, cancellationToken);
-        LogSegmented(logger, message.StudyId, slabs.Count);
+        }, $"{slabs.Count} slabs by {model.Name} {model.Version}");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} segmented: {Slabs} slabs")]

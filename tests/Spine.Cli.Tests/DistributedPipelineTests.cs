@@ -49,7 +49,7 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, S3Endpoint
         Assert.Equal(Comparable(embedded).ToJsonString(), Comparable(distributed).ToJsonString());
 
         // Subscribers got the report once, with the same body the API serves.
-        var published = Assert.Single(await tap.DrainAsync(), m => m["studyId"]!.GetValue<string>() == studyId.ToString());
+        var published = Assert.Single(await ReportsAsync(tap, [studyId], StudyLimit), m => m["studyId"]!.GetValue<string>() == studyId.ToString());
         Assert.Equal(Comparable(distributed).ToJsonString(), Comparable(published["report"]!).ToJsonString());
 
         var services = await ServicesInTraceOfImportAsync(traces);
@@ -109,15 +109,80 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, S3Endpoint
             Assert.Equal(1, redone.Count(t => t == ("Segmentation", "Completed")));
         }
 
-        // Nothing is left in any queue once every service has stopped: no duplicate can still be on its way.
+        // The report is queued with the ledger's Completed and published by the outbox relay just after: subscribers
+        // get it once. Nothing is left in any queue once every service has stopped: no duplicate can still be on its way.
+        var reports = await ReportsAsync(tap, studies, StudyLimit);
         var queues = await pipeline.StopAndReadQueuesAsync();
         Assert.NotEmpty(queues);
         Assert.All(queues, queue => Assert.True(queue.Value == 0, $"{queue.Key} still holds {queue.Value} messages"));
-        var reports = await tap.DrainAsync();
+        reports.AddRange(await tap.DrainAsync());
         foreach (var study in studies)
         {
             Assert.Single(reports, m => m["studyId"]!.GetValue<string>() == study.ToString());
         }
+    }
+
+    [Fact]
+    public async Task Every_service_killed_in_turn_while_studies_run_leaves_every_study_reported_once()
+    {
+        const int Studies = 6;
+        for (var i = 0; i < Studies; i++)
+        {
+            PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = 747400 + i, Distractors = false }), Path.Combine(_root, "in", "faults", $"s{i}"));
+        }
+
+        using var traces = new OtlpTraceReceiver();
+        await using var tap = await RabbitMqEventTap.BindAsync(broker.Url, ReportExchange);
+        await using var pipeline = await DistributedPipeline.StartAsync(broker, s3, postgres, traces, Path.Combine(_root, "in"));
+        var studies = await pipeline.ImportAsync("faults");
+        Assert.Equal(Studies, studies.Count);
+
+        // Each service SIGKILLed once, in an order and at moments drawn from a fixed seed, while the studies are in flight,
+        // and started again: unacknowledged messages go back to the queues, queued outbox messages to the next relay.
+        var random = new Random(19);
+        foreach (var service in DistributedPipeline.ServiceNames.OrderBy(_ => random.Next()))
+        {
+            await Task.Delay(random.Next(300, 2500));
+            await pipeline.KillAsync(service);
+            await pipeline.StartServiceAsync(service);
+        }
+
+        foreach (var study in studies)
+        {
+            var detail = await pipeline.WaitForOutcomeAsync(study, StudyLimit);
+            Assert.True(detail["study"]!["status"]!.GetValue<string>() == "Completed", $"{detail.ToJsonString()}\n{pipeline.Errors()}");
+        }
+
+        var reports = (await ReportEnvelopesAsync(tap, studies, StudyLimit)).ToList();
+        var queues = await pipeline.StopAndReadQueuesAsync();
+        Assert.All(queues, queue => Assert.True(queue.Value == 0, $"{queue.Key} still holds {queue.Value} messages"));
+        reports.AddRange(await tap.DrainEnvelopesAsync());
+
+        // One report per study. A relay killed between publishing and marking the message sent would make a second
+        // delivery of it with the same MessageId (subscribers drop it by that id); a second report would have another.
+        foreach (var study in studies)
+        {
+            var ofStudy = reports.Where(r => r.Message["studyId"]!.GetValue<string>() == study.ToString()).ToList();
+            Assert.NotEmpty(ofStudy);
+            Assert.Single(ofStudy.Select(r => r.MessageId).Distinct());
+        }
+    }
+
+    /// <summary>The reports the tap receives until there is one for each study (or the time is up).</summary>
+    private static async Task<List<JsonNode>> ReportsAsync(RabbitMqEventTap tap, IReadOnlyCollection<Guid> studies, TimeSpan within) =>
+        [.. (await ReportEnvelopesAsync(tap, studies, within)).Select(r => r.Message)];
+
+    private static async Task<List<(string? MessageId, JsonNode Message)>> ReportEnvelopesAsync(RabbitMqEventTap tap, IReadOnlyCollection<Guid> studies, TimeSpan within)
+    {
+        var reports = new List<(string? MessageId, JsonNode Message)>();
+        var deadline = DateTime.UtcNow + within;
+        while (!studies.All(study => reports.Any(m => m.Message["studyId"]!.GetValue<string>() == study.ToString())) && DateTime.UtcNow < deadline)
+        {
+            reports.AddRange(await tap.DrainEnvelopesAsync());
+            await Task.Delay(100);
+        }
+
+        return reports;
     }
 
     private static async Task<bool> AnyAsync(HttpClient reporting, IEnumerable<Guid> studies, string stage, string outcome)

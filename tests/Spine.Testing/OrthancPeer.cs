@@ -27,7 +27,8 @@ public sealed class OrthancPeer : IAsyncDisposable
     public string AeTitle { get; }
 
     /// <param name="modalities">Name to (AE title, port on 127.0.0.1) of the peers Orthanc may store to.</param>
-    public static async Task<OrthancPeer> StartAsync(IReadOnlyDictionary<string, (string AeTitle, int Port)> modalities, string aeTitle = "ORTHANC")
+    /// <param name="settings">More of Orthanc's configuration (DICOM TLS, for example).</param>
+    public static async Task<OrthancPeer> StartAsync(IReadOnlyDictionary<string, (string AeTitle, int Port)> modalities, string aeTitle = "ORTHANC", IReadOnlyDictionary<string, JsonNode?>? settings = null)
     {
         if (!File.Exists(Executable))
         {
@@ -52,6 +53,11 @@ public sealed class OrthancPeer : IAsyncDisposable
             ["Plugins"] = new JsonArray(),
             ["DicomModalities"] = new JsonObject(modalities.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)new JsonArray(m.Value.AeTitle, "127.0.0.1", m.Value.Port)))),
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, JsonNode?>())
+        {
+            configuration[key] = value;
+        }
+
         var path = Path.Combine(folder, "orthanc.json");
         await File.WriteAllTextAsync(path, configuration.ToJsonString());
         var start = new ProcessStartInfo(Executable) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };

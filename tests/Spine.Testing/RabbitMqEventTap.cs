@@ -34,13 +34,16 @@ public sealed class RabbitMqEventTap : IAsyncDisposable
     }
 
     /// <summary>The <c>message</c> bodies of the MassTransit envelopes received so far, removed from the queue.</summary>
-    public async Task<IReadOnlyList<JsonNode>> DrainAsync()
+    public async Task<IReadOnlyList<JsonNode>> DrainAsync() => [.. (await DrainEnvelopesAsync()).Select(e => e.Message)];
+
+    /// <summary>The envelopes received so far, as their MessageId (the same on a repeat) and <c>message</c> body.</summary>
+    public async Task<IReadOnlyList<(string? MessageId, JsonNode Message)>> DrainEnvelopesAsync()
     {
-        var messages = new List<JsonNode>();
+        var messages = new List<(string?, JsonNode)>();
         while (await _channel.BasicGetAsync(_queue, autoAck: true) is { } delivery)
         {
             var envelope = JsonNode.Parse(Encoding.UTF8.GetString(delivery.Body.Span))!;
-            messages.Add(envelope["message"]!.DeepClone());
+            messages.Add((envelope["messageId"]?.GetValue<string>(), envelope["message"]!.DeepClone()));
         }
 
         return messages;

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Spine.Platform.Ledger;
 using Spine.Platform.Messaging;
@@ -11,7 +12,8 @@ public static class SpinePlatformExtensions
 {
     /// <summary>
     /// Everything a Spine service stands on, in the order it must start: defaults, object store (bucket ensured),
-    /// ledger (schema ensured), then the bus, so that no message is taken before storage and database are ready.
+    /// ledger (schema ensured), then the bus, so that no message is taken before storage and database are ready, and
+    /// the relay that publishes what the stages queued in the ledger's outbox.
     /// </summary>
     public static TBuilder AddSpinePlatform<TBuilder>(this TBuilder builder, IReadOnlyCollection<SpineServiceModule> modules, string? serviceName = null)
         where TBuilder : IHostApplicationBuilder
@@ -33,6 +35,7 @@ public static class SpinePlatformExtensions
                 module.AddConsumers(bus);
             }
         });
+        builder.Services.AddHostedService<OutboxRelay>();
         return builder;
     }
 }

@@ -1,9 +1,10 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Spine.Contracts.V1;
 
 namespace Spine.Platform.Ledger;
 
-internal sealed class EfStudyLedger(IDbContextFactory<LedgerDbContext> contexts, TimeProvider clock) : IStudyLedger
+internal sealed class EfStudyLedger(IDbContextFactory<LedgerDbContext> contexts, TimeProvider clock, OutboxSignal signal) : IStudyLedger
 {
     public async Task RegisterAsync(Guid studyId, string studyInstanceUid, CancellationToken cancellationToken = default)
     {
@@ -36,13 +37,85 @@ internal sealed class EfStudyLedger(IDbContextFactory<LedgerDbContext> contexts,
         }
     }
 
-    public async Task RecordAsync(Guid studyId, PipelineStage stage, StageOutcome outcome, string? detail = null, CancellationToken cancellationToken = default)
+    public Task RecordAsync(Guid studyId, PipelineStage stage, StageOutcome outcome, string? detail = null, CancellationToken cancellationToken = default) =>
+        ChangeAsync(studyId, stage, (db, study, now) =>
+        {
+            Append(db, study, stage, outcome, detail, now);
+            return true;
+        }, cancellationToken);
+
+    public Task<bool> FinishStageAsync(Guid studyId, PipelineStage stage, StageOutcome outcome, string? detail, IReadOnlyList<IStudyMessage> publish, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(publish);
+        if (outcome == StageOutcome.Started)
+        {
+            throw new ArgumentException("a stage finishes by Completed or Failed.", nameof(outcome));
+        }
+
+        var traceParent = Activity.Current?.Id;
+        return ChangeAsync(studyId, stage, (db, study, now) =>
+        {
+            if (Finished(study, stage))
+            {
+                return false;
+            }
+
+            Append(db, study, stage, outcome, detail, now);
+            db.Outbox.AddRange(publish.Select(message => OutboxEnvelope.Write(message, now, traceParent)));
+            return true;
+        }, cancellationToken);
+    }
+
+    public async Task<bool> IsStageFinishedAsync(Guid studyId, PipelineStage stage, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var study = await db.Studies.SingleOrDefaultAsync(s => s.StudyId == studyId, cancellationToken)
-            ?? throw new InvalidOperationException($"Study {studyId} is not in the ledger; register it before recording stages.");
-        var now = clock.GetUtcNow();
-        db.Transitions.Add(new StageTransition { StudyId = studyId, Stage = stage, Outcome = outcome, At = now, Detail = detail });
+        var study = await db.Studies.AsNoTracking().Include(s => s.Transitions.Where(t => t.Stage == stage))
+            .SingleOrDefaultAsync(s => s.StudyId == studyId, cancellationToken);
+        return study is not null && Finished(study, stage);
+    }
+
+    private static bool Finished(StudyRecord study, PipelineStage stage) =>
+        study.Status is StudyStatus.Completed or StudyStatus.Failed
+        || study.Transitions.Any(t => t.Stage == stage && t.Outcome != StageOutcome.Started);
+
+    /// <summary>
+    /// Reads the study with its transitions of the stage, lets <paramref name="change"/> decide and change, and saves; when
+    /// another process changed the study meanwhile (its Version moved), reads and decides again.
+    /// </summary>
+    private async Task<bool> ChangeAsync(Guid studyId, PipelineStage stage, Func<LedgerDbContext, StudyRecord, DateTimeOffset, bool> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var study = await db.Studies.Include(s => s.Transitions.Where(t => t.Stage == stage))
+                .SingleOrDefaultAsync(s => s.StudyId == studyId, cancellationToken)
+                ?? throw new InvalidOperationException($"Study {studyId} is not in the ledger; register it before recording stages.");
+            if (!change(db, study, clock.GetUtcNow()))
+            {
+                return false;
+            }
+
+            study.Version++;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                if (db.ChangeTracker.Entries<OutboxMessage>().Any())
+                {
+                    signal.Notify();
+                }
+
+                return true;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 10)
+            {
+                // Another process changed the study between the read and the write: decide again on what it wrote.
+            }
+        }
+    }
+
+    private static void Append(LedgerDbContext db, StudyRecord study, PipelineStage stage, StageOutcome outcome, string? detail, DateTimeOffset now)
+    {
+        db.Transitions.Add(new StageTransition { StudyId = study.StudyId, Stage = stage, Outcome = outcome, At = now, Detail = detail });
 
         // Completed and Failed are final: a redelivered upstream message after the report (or after the failure) is
         // recorded as a transition, but does not reopen the study, so the reporting stage sees it done and reports nothing twice.
@@ -57,8 +130,6 @@ internal sealed class EfStudyLedger(IDbContextFactory<LedgerDbContext> contexts,
                 _ => StudyStatus.InProgress,
             };
         }
-
-        await db.SaveChangesAsync(cancellationToken);
     }
 
     public async Task<StudyRecord?> FindAsync(Guid studyId, CancellationToken cancellationToken = default)
@@ -77,6 +148,25 @@ internal sealed class EfStudyLedger(IDbContextFactory<LedgerDbContext> contexts,
                 && s.Transitions.Any(t => t.Stage == stage && t.Outcome == StageOutcome.Started)
                 && !s.Transitions.Any(t => t.Stage == stage && t.Outcome != StageOutcome.Started))
             .OrderBy(s => s.CreatedAt)
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StudyRecord>> FindByStudyInstanceUidAsync(string studyInstanceUid, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Studies.AsNoTracking()
+            .Where(s => s.StudyInstanceUid == studyInstanceUid)
+            .OrderByDescending(s => s.CreatedAt)
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StudyRecord>> ListOverdueAsync(DateTimeOffset createdBefore, int take, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Studies.AsNoTracking()
+            .Where(s => s.Status != StudyStatus.Completed && s.Status != StudyStatus.Failed && s.CreatedAt < createdBefore)
+            .OrderBy(s => s.CreatedAt)
+            .Take(take)
             .ToListAsync(cancellationToken);
     }
 

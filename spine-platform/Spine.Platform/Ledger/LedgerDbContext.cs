@@ -9,6 +9,8 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
 
     public DbSet<StageTransition> Transitions => Set<StageTransition>();
 
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
@@ -20,6 +22,7 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
         study.Property(s => s.Stage).HasConversion<string>().HasMaxLength(16);
         study.HasIndex(s => s.StudyInstanceUid);
         study.HasIndex(s => s.CreatedAt);
+        study.Property(s => s.Version).IsConcurrencyToken();
         study.HasMany(s => s.Transitions).WithOne().HasForeignKey(t => t.StudyId).OnDelete(DeleteBehavior.Cascade);
 
         var transition = modelBuilder.Entity<StageTransition>();
@@ -29,6 +32,13 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
         transition.Property(t => t.Outcome).HasConversion<string>().HasMaxLength(16);
         transition.Property(t => t.Detail).HasMaxLength(2000);
 
+        var outbox = modelBuilder.Entity<OutboxMessage>();
+        outbox.ToTable("outbox_messages");
+        outbox.HasKey(m => m.Id);
+        outbox.Property(m => m.MessageType).HasMaxLength(200);
+        outbox.Property(m => m.TraceParent).HasMaxLength(64);
+        outbox.HasIndex(m => m.SentAt);
+
         if (Database.IsSqlite())
         {
             // SQLite has no time type that sorts; UTC ticks do, and keep the full precision.
@@ -36,6 +46,9 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
             study.Property(s => s.CreatedAt).HasConversion(utcTicks);
             study.Property(s => s.UpdatedAt).HasConversion(utcTicks);
             transition.Property(t => t.At).HasConversion(utcTicks);
+            outbox.Property(m => m.CreatedAt).HasConversion(utcTicks);
+            outbox.Property(m => m.LeasedUntil).HasConversion(utcTicks);
+            outbox.Property(m => m.SentAt).HasConversion(utcTicks);
         }
     }
 }

@@ -25,6 +25,7 @@ public static class LedgerExtensions
                 db.UseSqlite(options.ConnectionString);
             }
         });
+        builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<IStudyLedger, EfStudyLedger>();
         builder.Services.AddHostedService<LedgerInitializer>();
         builder.Services.AddHealthChecks().AddDbContextCheck<LedgerDbContext>("ledger", tags: [SpineDefaultsExtensions.ReadyTag]);

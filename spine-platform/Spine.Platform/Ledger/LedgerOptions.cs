@@ -21,4 +21,10 @@ public sealed class LedgerOptions
 
     /// <summary>Create the tables at start when they are missing.</summary>
     public bool CreateSchema { get; set; } = true;
+
+    /// <summary>
+    /// A study neither completed nor failed this long after it was first received ends in StudyFailed
+    /// ("deadline-exceeded", naming the stage it was stuck in); 0 turns the deadline off. Watched by the reporting service.
+    /// </summary>
+    public double StudyDeadlineMinutes { get; set; } = 120;
 }

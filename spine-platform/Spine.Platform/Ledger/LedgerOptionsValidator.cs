@@ -10,6 +10,11 @@ internal sealed class LedgerOptionsValidator : IValidateOptions<LedgerOptions>
     public ValidateOptionsResult Validate(string? name, LedgerOptions options)
     {
         var failures = new OptionsFailures(LedgerOptions.Section);
+        if (options.StudyDeadlineMinutes < 0)
+        {
+            failures.Add("StudyDeadlineMinutes", "must not be negative (0 turns the deadline off).");
+        }
+
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             failures.Add("ConnectionString", $"is required for the {options.Provider} ledger.");

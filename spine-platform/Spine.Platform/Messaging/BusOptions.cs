@@ -47,6 +47,17 @@ public sealed class RabbitMqOptions
     /// without it, failed messages go to the error queue once the immediate retries are spent.
     /// </summary>
     public bool DelayedExchangePlugin { get; set; }
+
+    /// <summary>
+    /// Receive queues are quorum queues (replicated, and they count deliveries) with <see cref="DeliveryLimit"/>: a message
+    /// delivered that many times without an acknowledgement (it kills its consumer's process, each time) is moved to the
+    /// queue's <c>_poison</c> queue instead of being redelivered for ever. An existing classic queue of the same name must
+    /// be deleted first (RabbitMQ refuses to redeclare a queue of another type).
+    /// </summary>
+    public bool QuorumQueues { get; set; } = true;
+
+    /// <summary>Deliveries of one message a quorum queue allows before dead-lettering it to <c>_poison</c>.</summary>
+    public int DeliveryLimit { get; set; } = 5;
 }
 
 public sealed class RetryOptions

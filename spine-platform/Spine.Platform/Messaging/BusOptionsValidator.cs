@@ -20,6 +20,11 @@ internal sealed class BusOptionsValidator : IValidateOptions<BusOptions>
                 failures.Add("RabbitMq:Url", "must be an absolute amqp:// or amqps:// URL.");
             }
 
+            if (options.RabbitMq.DeliveryLimit < 1)
+            {
+                failures.Add("RabbitMq:DeliveryLimit", "must be at least 1.");
+            }
+
             if (options.RabbitMq.PrefetchCount == 0)
             {
                 failures.Add("RabbitMq:PrefetchCount", "must be at least 1.");

@@ -88,6 +88,15 @@ public static class SpineBusExtensions
             endpoint.UseMessageRetry(retry => retry.Intervals([.. retries]));
         }
 
+        if (transport == BusTransport.RabbitMq && options.RabbitMq.QuorumQueues && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            // A message that never completes (its consumer's process dies on it each time) is moved aside after the
+            // delivery limit; retries and the error queue cover the messages that fail with an exception.
+            rabbit.SetQuorumQueue();
+            rabbit.SetQueueArgument("x-delivery-limit", options.RabbitMq.DeliveryLimit);
+            rabbit.BindDeadLetterQueue(queueName + "_poison", queueName + "_poison");
+        }
+
         // What every retry and redelivery could not save ends its study with StudyFailed.
         endpoint.UseFilter(new GiveUpFilter(services, retries.Count, redeliveries.Count));
 

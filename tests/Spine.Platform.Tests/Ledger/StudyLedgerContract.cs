@@ -7,14 +7,19 @@ using Spine.Platform.Ledger;
 namespace Spine.Platform.Tests.Ledger;
 
 /// <summary>What the ledger must do on every database it supports.</summary>
-public abstract class StudyLedgerContract
+public abstract partial class StudyLedgerContract
 {
     protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 28, 8, 0, 0, TimeSpan.Zero));
 
     /// <summary>A ledger on a fresh, empty database, its schema created.</summary>
     protected abstract Task<IStudyLedger> CreateLedgerAsync();
 
-    protected static async Task<IStudyLedger> CreateAsync(DbContextOptions<LedgerDbContext> options, TimeProvider clock)
+    /// <summary>The database of the ledger <see cref="CreateLedgerAsync"/> made.</summary>
+    protected IDbContextFactory<LedgerDbContext> Contexts { get; private set; } = null!;
+
+    protected OutboxSignal Signal { get; } = new();
+
+    protected async Task<IStudyLedger> CreateAsync(DbContextOptions<LedgerDbContext> options, TimeProvider clock)
     {
         var factory = new PooledDbContextFactory<LedgerDbContext>(options);
         await using (var db = await factory.CreateDbContextAsync())
@@ -22,7 +27,8 @@ public abstract class StudyLedgerContract
             await db.Database.EnsureCreatedAsync();
         }
 
-        return new EfStudyLedger(factory, clock);
+        Contexts = factory;
+        return new EfStudyLedger(factory, clock, Signal);
     }
 
     [Fact]

@@ -69,6 +69,44 @@ public sealed class RabbitMqErrorQueueTests(RabbitMqEndpoint broker) : IClassFix
         await host.StopAsync();
     }
 
+    [Fact]
+    public async Task A_message_delivered_past_the_delivery_limit_without_acknowledgement_moves_to_the_poison_queue()
+    {
+        var prefix = broker.NewPrefix("t");
+        var settings = TestHosts.RabbitMq(broker.Url, prefix);
+        settings["Spine:Bus:RabbitMq:DeliveryLimit"] = "2";
+        var log = new JobLog();
+
+        // The bus declares the receive queue (quorum, delivery limit, poison queue); then its consumer is gone, as a
+        // process that a message kills is gone each time it takes the message.
+        using (var host = await TestHosts.StartBusAsync(settings, bus => bus.AddConsumer<JobConsumer>(), services => services.AddSingleton(log)))
+        {
+            await host.StopAsync();
+        }
+
+        var factory = new ConnectionFactory { Uri = broker.Url };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var queue = $"{prefix}-job";
+        await channel.BasicPublishAsync(string.Empty, queue, true, new BasicProperties { MessageId = Guid.NewGuid().ToString() }, "{\"message\":{\"id\":1,\"poisoned\":false}}"u8.ToArray());
+
+        var deliveries = 0;
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            if (await channel.BasicGetAsync(queue, autoAck: false) is not { } delivered)
+            {
+                break;
+            }
+
+            deliveries++;
+            await channel.BasicNackAsync(delivered.DeliveryTag, multiple: false, requeue: true); // the consumer died holding it
+        }
+
+        Assert.InRange(deliveries, 2, 3);
+        Assert.NotNull(await GetFromQueueAsync($"{prefix}-job_poison", TimeSpan.FromSeconds(10)));
+        Assert.Null(await channel.BasicGetAsync(queue, autoAck: true));
+    }
+
     private async Task<BasicGetResult?> GetFromQueueAsync(string queue, TimeSpan within)
     {
         var factory = new ConnectionFactory { Uri = broker.Url };
