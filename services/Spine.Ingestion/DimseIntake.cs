@@ -12,20 +12,17 @@ namespace Spine.Ingestion;
 
 /// <summary>
 /// Ingestion's storage SCP handler: each instance is checked (it parses; its SOP Instance UID is the one the command
-/// names), stored at once (one instance in memory at a time, never a study), and added to its open study; a study is
-/// complete when the association that brought it is released with no other one still sending it, or after the quiet
-/// period; then StudyReceived. An instance received twice while its study is open is stored once.
+/// names), stored at once (one instance in memory at a time, never a study), and added to its open study
+/// (<see cref="OpenStudies"/>: one StudyId per Study Instance UID across associations and STOW-RS requests, complete
+/// when no association still sends it and the quiet period has passed). An instance received twice is stored once.
 /// </summary>
-public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOptions> options, TimeProvider time, ILogger<DimseIntake> logger) : IStorageHandler
+public sealed partial class DimseIntake(OpenStudies studies, TimeProvider time, ILogger<DimseIntake> logger) : IStorageHandler
 {
     private static readonly Counter<long> Instances = SpineTelemetry.Meter.CreateCounter<long>(
         "spine.dimse.instances", "{instance}", "C-STORE requests by outcome: stored, duplicate (stored once already), unreadable, mismatch (no Study Instance UID, or not the SOP instance its command names), failed (storage or ledger out of reach: the sender is told to retry).");
 
     private static readonly Histogram<double> StoreDuration = SpineTelemetry.Meter.CreateHistogram<double>(
         "spine.dimse.store.duration", "s", "From a C-STORE's complete data set to its durable storage, for stored instances.");
-
-    private readonly Dictionary<string, OpenStudy> _open = new(StringComparer.Ordinal);
-    private readonly Lock _lock = new();
 
     public bool AcceptsAbstractSyntax(string sopClassUid) =>
         sopClassUid.StartsWith("1.2.840.10008.5.1.4.1.1.", StringComparison.Ordinal);
@@ -80,147 +77,32 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
             return (DimseStatus.DataSetDoesNotMatchSopClass, "mismatch");
         }
 
-        OpenStudy study;
-        lock (_lock)
-        {
-            if (!_open.TryGetValue(studyUid, out study!))
-            {
-                study = new OpenStudy(intake.NewStudyId(), studyUid);
-                _open[studyUid] = study;
-            }
-
-            study.LastInstanceAt = time.GetTimestamp();
-            study.Associations.Add(association.Id);
-            if (!study.Received.Add(request.AffectedSopInstanceUid!))
-            {
-                return (DimseStatus.Success, "duplicate");
-            }
-        }
-
         try
         {
-            // Until the ledger knows the study, a restart could not find it; a failed attempt is retried with the next instance.
-            if (!study.Begun)
-            {
-                await intake.BeginAsync(study.StudyId, studyUid, "dimse", cancellationToken);
-                study.Begun = true;
-            }
-
-            var stored = await intake.StoreInstanceAsync(study.StudyId, file, part10, cancellationToken);
-            lock (_lock)
-            {
-                study.Instances.Add(stored);
-            }
-
-            return (DimseStatus.Success, "stored");
+            var (_, stored) = await studies.AddAsync(association.Id, "dimse", studyUid, request.AffectedSopInstanceUid!, file, part10, cancellationToken);
+            return (DimseStatus.Success, stored ? "stored" : "duplicate");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Storage or ledger out of reach: the sender is told to retry (and its association goes on) rather than
             // having the association aborted.
-            lock (_lock)
-            {
-                study.Received.Remove(request.AffectedSopInstanceUid!);
-            }
-
-            LogStoreFailed(logger, study.StudyId, ex.Message);
+            LogStoreFailed(logger, ex.GetType().Name);
             return (DimseStatus.OutOfResources, "failed");
         }
     }
 
-    public async Task AssociationEndedAsync(AssociationInfo association, bool released)
+    /// <summary>The association's studies may complete once quiet; a study another association still sends stays open.</summary>
+    public Task AssociationEndedAsync(AssociationInfo association, bool released)
     {
         ArgumentNullException.ThrowIfNull(association);
-        List<OpenStudy> complete;
-        lock (_lock)
-        {
-            foreach (var study in _open.Values)
-            {
-                study.Associations.Remove(association.Id);
-            }
-
-            complete = released ? TakeWhere(s => s.Associations.Count == 0 && s.Instances.Count > 0) : [];
-        }
-
-        await CompleteAsync(complete);
-    }
-
-    /// <summary>Completes the studies that have been quiet for the quiet period; called by the service's timer.</summary>
-    public async Task CompleteQuietStudiesAsync()
-    {
-        var quiet = TimeSpan.FromSeconds(options.Value.QuietPeriodSeconds);
-        List<OpenStudy> complete;
-        lock (_lock)
-        {
-            complete = TakeWhere(s => time.GetElapsedTime(s.LastInstanceAt) >= quiet);
-        }
-
-        await CompleteAsync(complete);
+        studies.SenderEnded(association.Id);
+        return Task.CompletedTask;
     }
 
     public void Refused(string calling, IPEndPoint remote, string reason)
     {
         ArgumentNullException.ThrowIfNull(remote);
         LogRefused(logger, calling, remote.Address.ToString(), reason);
-    }
-
-    private List<OpenStudy> TakeWhere(Func<OpenStudy, bool> done)
-    {
-        var taken = _open.Values.Where(done).ToList();
-        foreach (var study in taken)
-        {
-            _open.Remove(study.StudyInstanceUid);
-        }
-
-        return taken;
-    }
-
-    /// <summary>
-    /// Reopens the studies a previous run was receiving when it stopped (begun in the ledger, never completed): their
-    /// stored instances are read back and each study waits a quiet period again, so a sender that resends after the
-    /// restart joins the same study (duplicates stored once) and the study is then reported once. Called before the
-    /// SCP listens. Ingestion runs one replica: a second one would take over studies the first is receiving.
-    /// </summary>
-    public async Task RecoverAsync(CancellationToken cancellationToken)
-    {
-        foreach (var record in await intake.ListUnfinishedAsync(cancellationToken))
-        {
-            var instances = await intake.ReadStoredInstancesAsync(record.StudyId, cancellationToken);
-            if (instances.Count == 0)
-            {
-                await intake.AbandonAsync(record.StudyId, record.StudyInstanceUid, "no-instances", "ingestion stopped before any instance of the study was stored", cancellationToken);
-                continue;
-            }
-
-            var study = new OpenStudy(record.StudyId, record.StudyInstanceUid) { LastInstanceAt = time.GetTimestamp(), Begun = true };
-            study.Instances.AddRange(instances);
-            study.Received.UnionWith(instances.Select(i => i.SopInstanceUid));
-            lock (_lock)
-            {
-                _open[record.StudyInstanceUid] = study;
-            }
-
-            LogRecovered(logger, record.StudyId, instances.Count);
-        }
-    }
-
-    private async Task CompleteAsync(List<OpenStudy> studies)
-    {
-        foreach (var study in studies)
-        {
-            // One span per study assembled over DIMSE, under the association that completed it when one did.
-            using var activity = SpineTelemetry.Source.StartActivity("dimse study complete");
-            activity?.SetTag(SpineTelemetry.StudyIdTag, study.StudyId.ToString());
-            activity?.SetTag("spine.instances", study.Instances.Count);
-            if (study.Instances.Count > 0)
-            {
-                await intake.CompleteAsync(study.StudyId, study.StudyInstanceUid, [.. study.Instances], [], "dimse", CancellationToken.None);
-            }
-            else
-            {
-                await intake.AbandonAsync(study.StudyId, study.StudyInstanceUid, "no-instances", "no instance of the study could be stored", CancellationToken.None);
-            }
-        }
     }
 
     /// <summary>
@@ -236,19 +118,6 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
         return (buffer, meta.Length + dataSet.Length);
     }
 
-    private sealed class OpenStudy(Guid studyId, string studyInstanceUid)
-    {
-        public Guid StudyId { get; } = studyId;
-        public string StudyInstanceUid { get; } = studyInstanceUid;
-        public HashSet<string> Received { get; } = new(StringComparer.Ordinal);
-        public List<StoredInstance> Instances { get; } = [];
-        public HashSet<Guid> Associations { get; } = [];
-        public long LastInstanceAt { get; set; }
-
-        /// <summary>The ledger records the study's ingestion as started (two associations may both record it: harmless).</summary>
-        public bool Begun { get; set; }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "DICOM association from {CallingAeTitle} at {Address} refused: {Reason}")]
     private static partial void LogRefused(ILogger logger, string callingAeTitle, string address, string reason);
 
@@ -258,9 +127,6 @@ public sealed partial class DimseIntake(StudyIntake intake, IOptions<DimseOption
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance from {CallingAeTitle} not stored: no Study Instance UID, or its SOP Instance UID is not the one its C-STORE named")]
     private static partial void LogMismatch(ILogger logger, string callingAeTitle);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Study {StudyId}: {Instances} instances received before a restart, waiting for the rest")]
-    private static partial void LogRecovered(ILogger logger, Guid studyId, int instances);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Study {StudyId}: an instance could not be stored: {Reason}")]
-    private static partial void LogStoreFailed(ILogger logger, Guid studyId, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "An instance could not be stored ({Error}): the sender is told to send it again")]
+    private static partial void LogStoreFailed(ILogger logger, string error);
 }

@@ -7,35 +7,19 @@ using Spine.Dicom.Network;
 namespace Spine.Ingestion;
 
 /// <summary>
-/// Runs ingestion's storage SCP when <c>Spine:Ingestion:Dimse:Enabled</c>, and completes quiet studies every second.
-/// The host's start waits for the studies interrupted by the last stop to be reopened and for the SCP to listen, so a
-/// started service accepts associations.
+/// Runs ingestion's storage SCP when <c>Spine:Ingestion:Dimse:Enabled</c>. It starts after <see cref="OpenStudiesService"/>
+/// has reopened the studies the last stop interrupted, so a started service accepts associations.
 /// </summary>
-internal sealed partial class DimseListener(DimseIntake intake, IOptions<DimseOptions> options, TimeProvider time, ILogger<DimseListener> logger) : BackgroundService
+internal sealed partial class DimseListener(DimseIntake intake, IOptions<DimseOptions> options, ILogger<DimseListener> logger) : IHostedService
 {
     private DicomServer? _server;
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (settings.Enabled)
+        if (!settings.Enabled)
         {
-            await ListenAsync(settings, cancellationToken);
-        }
-
-        await base.StartAsync(cancellationToken);
-    }
-
-    private async Task ListenAsync(DimseOptions settings, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await intake.RecoverAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // New studies must still come in; the unfinished ones stay in the ledger for the next start.
-            LogRecoveryFailed(logger, ex.Message);
+            return Task.CompletedTask;
         }
 
         _server = new DicomServer(
@@ -45,6 +29,7 @@ internal sealed partial class DimseListener(DimseIntake intake, IOptions<DimseOp
                 AllowedCallingAeTitles = settings.AllowedCallingAeTitles.ToHashSet(StringComparer.Ordinal),
                 AllowedHosts = settings.AllowedHosts.Select(IPAddress.Parse).ToHashSet(),
                 MaxAssociations = settings.MaxAssociations,
+                MaxPendingConnections = settings.MaxPendingConnections,
                 MaxPduLength = (uint)settings.MaxPduLength,
                 MaxDataSetLength = settings.MaxDataSetBytes,
                 ArtimTimeout = TimeSpan.FromSeconds(settings.ArtimTimeoutSeconds),
@@ -57,36 +42,16 @@ internal sealed partial class DimseListener(DimseIntake intake, IOptions<DimseOp
             new IPEndPoint(IPAddress.Parse(settings.Address), settings.Port));
         _server.Start();
         LogListening(logger, settings.AeTitle, _server.LocalEndpoint.ToString(), settings.TlsCertificatePath is null ? "plain TCP" : "TLS");
+        return Task.CompletedTask;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_server is null)
-        {
-            return;
-        }
-
-        try
-        {
-            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await intake.CompleteQuietStudiesAsync();
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
-        finally
+        if (_server is not null)
         {
             await _server.DisposeAsync();
-            await intake.CompleteQuietStudiesAsync();
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Studies interrupted by the last stop could not be recovered: {Reason}")]
-    private static partial void LogRecoveryFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DICOM storage SCP {AeTitle} listening on {Endpoint} ({Transport})")]
     private static partial void LogListening(ILogger logger, string aeTitle, string endpoint, string transport);

@@ -25,8 +25,8 @@ public sealed class DimseOptions
 
     public int MaxAssociations { get; set; } = 16;
 
-    /// <summary>A study is complete when this long passes without a new instance of it (or when its association is released).</summary>
-    public double QuietPeriodSeconds { get; set; } = 5;
+    /// <summary>Connections not yet associated; beyond it the oldest is closed (a flood of idle connections cannot lock senders out).</summary>
+    public int MaxPendingConnections { get; set; } = 64;
 
     public double ArtimTimeoutSeconds { get; set; } = 30;
 

@@ -7,31 +7,36 @@ using Spine.Platform.Hosting;
 
 namespace Spine.Ingestion;
 
-/// <summary>What a folder import did for one study.</summary>
-public sealed record ImportedStudy(Guid StudyId, string StudyInstanceUid, int InstanceCount, IReadOnlyList<RejectedFile> RejectedFiles);
+/// <summary>What a folder import did for one study; <paramref name="Repeated"/>: the same instances were imported before, under this StudyId, and nothing was done again.</summary>
+public sealed record ImportedStudy(Guid StudyId, string StudyInstanceUid, int InstanceCount, IReadOnlyList<RejectedFile> RejectedFiles, bool Repeated = false);
 
 /// <summary>What a folder import did: the studies it found and every file it skipped (also when no study was found).</summary>
 public sealed record FolderImportResult(IReadOnlyList<ImportedStudy> Studies, IReadOnlyList<RejectedFile> RejectedFiles);
 
 /// <summary>
-/// Imports the studies in a folder: every file is read whole and checked; files that are not DICOM, cannot be
-/// parsed, or lack the UIDs a study needs are listed with the reason (in each study's manifest) and skipped, never
-/// fatal to the others. Each study's instances are stored once per SOP Instance UID, its manifest written, the study
-/// registered in the ledger, and StudyReceived published.
+/// Imports the studies in a folder: every file is read and checked, one at a time (a folder is never held in memory);
+/// files that are not DICOM, cannot be parsed, or lack the UIDs a study needs are listed with the reason (in each
+/// study's manifest) and skipped, never fatal to the others. Each study's instances are then read again one by one and
+/// stored once per SOP Instance UID, its manifest written, the study registered in the ledger, and StudyReceived
+/// published.
 /// </summary>
 public sealed partial class FolderImport(StudyIntake intake, ILogger<FolderImport> logger)
 {
     public async Task<IReadOnlyList<ImportedStudy>> ImportAsync(string folder, CancellationToken cancellationToken = default) =>
         (await ImportFolderAsync(folder, cancellationToken)).Studies;
 
-    public async Task<FolderImportResult> ImportFolderAsync(string folder, CancellationToken cancellationToken = default)
+    /// <param name="answerRepeats">
+    /// A study imported before with the same instances is answered with its StudyId and not imported again (the
+    /// service's <c>POST /imports</c>, which a client may retry); false imports it anew (<c>spine analyze</c> run again).
+    /// </param>
+    public async Task<FolderImportResult> ImportFolderAsync(string folder, CancellationToken cancellationToken = default, bool answerRepeats = false)
     {
         if (!Directory.Exists(folder))
         {
             throw new DirectoryNotFoundException($"{folder}: folder not found.");
         }
 
-        var readable = new List<(string Name, DicomFile File, byte[] Bytes)>();
+        var readable = new List<(string Name, string Path, string StudyInstanceUid, string SopInstanceUid)>();
         var rejected = new List<RejectedFile>();
         foreach (var path in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
@@ -42,14 +47,14 @@ public sealed partial class FolderImport(StudyIntake intake, ILogger<FolderImpor
                 continue;
             }
 
-            var (file, bytes, reason) = await ReadAsync(path, cancellationToken);
+            var (file, _, reason) = await ReadAsync(path, cancellationToken);
             if (file is null)
             {
                 rejected.Add(new RejectedFile { Name = name, Reason = reason! });
             }
             else
             {
-                readable.Add((name, file, bytes!));
+                readable.Add((name, path, file.Dataset.GetString(DicomTags.StudyInstanceUid)!, file.Dataset.GetString(DicomTags.SopInstanceUid)!));
             }
         }
 
@@ -59,9 +64,9 @@ public sealed partial class FolderImport(StudyIntake intake, ILogger<FolderImpor
         }
 
         var studies = new List<ImportedStudy>();
-        foreach (var study in readable.GroupBy(r => r.File.Dataset.GetString(DicomTags.StudyInstanceUid)!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var study in readable.GroupBy(r => r.StudyInstanceUid, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            studies.Add(await StoreStudyAsync(study.Key, study.ToList(), rejected, cancellationToken));
+            studies.Add(await StoreStudyAsync(study.Key, study.ToList(), rejected, answerRepeats, cancellationToken));
         }
 
         return new FolderImportResult(studies, rejected);
@@ -133,20 +138,38 @@ public sealed partial class FolderImport(StudyIntake intake, ILogger<FolderImpor
         return (file, bytes, null);
     }
 
-    private async Task<ImportedStudy> StoreStudyAsync(string studyInstanceUid, List<(string Name, DicomFile File, byte[] Bytes)> files, IReadOnlyList<RejectedFile> rejected, CancellationToken cancellationToken)
+    private async Task<ImportedStudy> StoreStudyAsync(string studyInstanceUid, List<(string Name, string Path, string StudyInstanceUid, string SopInstanceUid)> files, List<RejectedFile> rejected, bool answerRepeats, CancellationToken cancellationToken)
     {
+        var distinct = files.DistinctBy(f => f.SopInstanceUid, StringComparer.Ordinal).ToList();
+        if (answerRepeats && await intake.FindSameStudyAsync(studyInstanceUid, distinct.Select(f => f.SopInstanceUid).ToHashSet(StringComparer.Ordinal), cancellationToken) is { } earlier)
+        {
+            LogRepeated(logger, earlier, distinct.Count);
+            return new ImportedStudy(earlier, studyInstanceUid, distinct.Count, rejected, Repeated: true);
+        }
+
         var studyId = intake.NewStudyId();
         using var activity = SpineTelemetry.Source.StartActivity("ingest study");
         activity?.SetTag(SpineTelemetry.StudyIdTag, studyId.ToString());
         var instances = new List<StoredInstance>();
-        foreach (var (_, file, bytes) in files.DistinctBy(f => f.File.Dataset.GetString(DicomTags.SopInstanceUid), StringComparer.Ordinal))
+        foreach (var (name, path, _, _) in distinct)
         {
-            instances.Add(await intake.StoreInstanceAsync(studyId, file, bytes, cancellationToken));
+            // Read again, one file at a time; a file changed or removed since the first reading is listed, not fatal.
+            var (file, bytes, reason) = await ReadAsync(path, cancellationToken);
+            if (file is null || file.Dataset.GetString(DicomTags.StudyInstanceUid) != studyInstanceUid)
+            {
+                rejected.Add(new RejectedFile { Name = name, Reason = reason ?? "changed while it was imported" });
+                continue;
+            }
+
+            instances.Add(await intake.StoreInstanceAsync(studyId, file, bytes!, cancellationToken));
         }
 
         await intake.CompleteAsync(studyId, studyInstanceUid, instances, rejected, "folder", cancellationToken);
         return new ImportedStudy(studyId, studyInstanceUid, instances.Count, rejected);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Folder import: study {StudyId} was imported before with the same {Instances} instances; answered with its StudyId, not imported again")]
+    private static partial void LogRepeated(ILogger logger, Guid studyId, int instances);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Folder import: {Rejected} of {Total} files rejected (listed with reasons in the study manifest)")]
     private static partial void LogRejected(ILogger logger, int rejected, int total);

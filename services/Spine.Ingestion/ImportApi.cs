@@ -11,7 +11,8 @@ namespace Spine.Ingestion;
 /// <summary>Body of <c>POST /imports</c>: a folder relative to <see cref="IngestionOptions.ImportRoot"/>.</summary>
 public sealed record ImportRequest(string Folder);
 
-public sealed record ImportedStudySummary(Guid StudyId, int InstanceCount);
+/// <param name="Repeated">The same instances were imported before under this StudyId; nothing was done again.</param>
+public sealed record ImportedStudySummary(Guid StudyId, int InstanceCount, bool Repeated);
 
 /// <summary>What the import did: the studies now in the pipeline (by the platform's StudyId) and every file skipped, with why.</summary>
 public sealed record ImportResponse(IReadOnlyList<ImportedStudySummary> Studies, IReadOnlyList<RejectedFile> RejectedFiles);
@@ -27,7 +28,7 @@ internal sealed partial class ImportApiJsonContext : JsonSerializerContext;
 /// <summary>
 /// <c>POST /imports {"folder": "..."}</c>: the ingestion service imports a folder from its import root (a volume that
 /// modalities' export jobs or people drop studies into) and answers with the studies it started and the files it
-/// skipped. Authentication of this endpoint is not built yet: expose it only inside the cluster.
+/// skipped (202; 200 when every study was imported before with the same instances, answered with its StudyId).
 /// </summary>
 public static class ImportApi
 {
@@ -66,10 +67,10 @@ public static class ImportApi
                 return Problem(StatusCodes.Status404NotFound, $"'{body.Folder}': folder not found under the import root.");
             }
 
-            var result = await import.ImportFolderAsync(folder, cancellationToken);
-            var response = new ImportResponse(result.Studies.Select(s => new ImportedStudySummary(s.StudyId, s.InstanceCount)).ToList(), result.RejectedFiles);
+            var result = await import.ImportFolderAsync(folder, cancellationToken, answerRepeats: true);
+            var response = new ImportResponse(result.Studies.Select(s => new ImportedStudySummary(s.StudyId, s.InstanceCount, s.Repeated)).ToList(), result.RejectedFiles);
             return Results.Json(response, ImportApiJsonContext.Default.ImportResponse,
-                statusCode: result.Studies.Count > 0 ? StatusCodes.Status202Accepted : StatusCodes.Status422UnprocessableEntity);
+                statusCode: result.Studies.Count == 0 ? StatusCodes.Status422UnprocessableEntity : result.Studies.All(s => s.Repeated) ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
         });
     }
 

@@ -21,7 +21,9 @@ public static class IngestionModule
             IngestionOptions.Add(builder);
             builder.Services.AddSingleton<StudyIntake>();
             builder.Services.AddSingleton<FolderImport>();
+            builder.Services.AddSingleton<OpenStudies>();
             builder.Services.AddSingleton<DimseIntake>();
+            builder.Services.AddHostedService<OpenStudiesService>(); // recovers before the SCP listens
             builder.Services.AddHostedService<DimseListener>();
             builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(DicomNetworkTelemetry.Name));
             builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(DicomNetworkTelemetry.Name));

@@ -15,6 +15,18 @@ public sealed class IngestionOptions
     /// </summary>
     public string? ImportRoot { get; set; }
 
+    /// <summary>
+    /// A study being received (over DIMSE or STOW-RS) is complete when no association or request still sending it is
+    /// open and this long has passed since its last instance; instances arriving within it join the same study.
+    /// </summary>
+    public double QuietPeriodSeconds { get; set; } = 5;
+
+    /// <summary>The longest STOW-RS request body, in bytes (default 4 GiB: a whole study in one request).</summary>
+    public long MaxStowRequestBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>The longest part (one instance) of a STOW-RS request, in bytes (default 512 MiB, as DIMSE's MaxDataSetBytes).</summary>
+    public long MaxStowPartBytes { get; set; } = Spine.Dicom.Network.DimseChannel.DefaultMaxDataSetLength;
+
     /// <summary>Moved to <c>Spine:Security:ApiKeys</c> (with a name and roles); bound only to stop a host that still sets it.</summary>
     public List<string> ApiKeys { get; set; } = [];
 
@@ -24,6 +36,9 @@ public sealed class IngestionOptions
             .BindConfiguration(Section)
             .Validate(options => options.ImportRoot is null || Directory.Exists(options.ImportRoot),
                 $"{Section}:ImportRoot is not a folder.")
+            .Validate(options => options.QuietPeriodSeconds is > 0 and <= 3600, $"{Section}:QuietPeriodSeconds must be between 0 and 3600.")
+            .Validate(options => options.MaxStowPartBytes is >= 1024 * 1024 and <= int.MaxValue && options.MaxStowRequestBytes >= options.MaxStowPartBytes,
+                $"{Section}:MaxStowPartBytes must be between 1 MiB and 2 GiB, and MaxStowRequestBytes at least as long.")
             .Validate(options => options.ApiKeys.Count == 0,
                 $"{Section}:ApiKeys has moved: set Spine:Security:ApiKeys:N:Name, :Key and :Roles (send) instead.")
             .ValidateOnStart();
@@ -38,8 +53,8 @@ public sealed class IngestionOptions
             .Validate(o => o.MaxDataSetBytes is >= 1024 * 1024 and <= int.MaxValue, $"{DimseOptions.Section}:MaxDataSetBytes must be between 1 MiB and 2 GiB.")
             .Validate(o => (o.TlsCertificatePath is null) == (o.TlsKeyPath is null) && (o.TlsCertificatePath is null || (File.Exists(o.TlsCertificatePath) && File.Exists(o.TlsKeyPath))),
                 $"{DimseOptions.Section}:TlsCertificatePath and TlsKeyPath go together and must name existing PEM files.")
-            .Validate(o => o.MaxAssociations > 0 && o.QuietPeriodSeconds > 0 && o.ArtimTimeoutSeconds > 0 && o.IdleTimeoutSeconds > 0 && o.MaxPduLength >= 4096,
-                $"{DimseOptions.Section}: MaxAssociations and the timeouts must be positive, MaxPduLength at least 4096.")
+            .Validate(o => o.MaxAssociations > 0 && o.MaxPendingConnections > 0 && o.ArtimTimeoutSeconds > 0 && o.IdleTimeoutSeconds > 0 && o.MaxPduLength >= 4096,
+                $"{DimseOptions.Section}: MaxAssociations, MaxPendingConnections and the timeouts must be positive, MaxPduLength at least 4096.")
             .ValidateOnStart();
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Spine.Contracts.V1;
 using Spine.Dicom;
 using Spine.Platform.Ledger;
+using Spine.Platform.Messaging;
 using Spine.Platform.Storage;
 
 namespace Spine.Ingestion;
@@ -12,7 +13,7 @@ namespace Spine.Ingestion;
 /// What every way in (folder, DIMSE, STOW-RS) does with a study's instances: stores each once under the study,
 /// and when the study is complete writes its manifest, registers it in the ledger and publishes StudyReceived.
 /// </summary>
-public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger, IPublishEndpoint publish, TimeProvider time, ILogger<StudyIntake> logger)
+public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger, TimeProvider time, ILogger<StudyIntake> logger)
 {
     public Guid NewStudyId() => Guid.CreateVersion7(time.GetUtcNow());
 
@@ -78,25 +79,46 @@ public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger,
         return instances;
     }
 
-    /// <summary>Ends a study that cannot be completed: the ledger records why and StudyFailed tells subscribers.</summary>
+    /// <summary>
+    /// The study already received with exactly these instances (same Study Instance UID, the same SOP Instance UIDs,
+    /// not failed), so that importing the same folder twice answers with the first StudyId instead of a second report.
+    /// </summary>
+    public async Task<Guid?> FindSameStudyAsync(string studyInstanceUid, IReadOnlySet<string> sopInstanceUids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sopInstanceUids);
+        foreach (var record in await ledger.FindByStudyInstanceUidAsync(studyInstanceUid, cancellationToken))
+        {
+            if (record.Status == StudyStatus.Failed || await store.StatAsync(StudyKeys.Manifest(record.StudyId), cancellationToken) is not { } reference)
+            {
+                continue;
+            }
+
+            await using var stream = await store.OpenReadAsync(reference, cancellationToken);
+            var manifest = await JsonSerializer.DeserializeAsync(stream, SpineContractsJsonContext.Default.StudyManifest, cancellationToken);
+            if (manifest is not null && sopInstanceUids.SetEquals(manifest.Instances.Select(i => i.SopInstanceUid)))
+            {
+                return record.StudyId;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Ends a study that cannot be completed: the ledger records why and queues StudyFailed, in one transaction.</summary>
     public async Task AbandonAsync(Guid studyId, string studyInstanceUid, string code, string reason, CancellationToken cancellationToken)
     {
         await ledger.RegisterAsync(studyId, studyInstanceUid, cancellationToken);
-        await ledger.RecordAsync(studyId, PipelineStage.Ingestion, StageOutcome.Failed, $"{code}: {reason}", cancellationToken);
-        await publish.Publish(new StudyFailed
+        var failed = StudyFailedMessage.For(studyId, studyInstanceUid, studyId, PipelineStage.Ingestion, code, reason, time);
+        if (await ledger.FinishStageAsync(studyId, PipelineStage.Ingestion, StageOutcome.Failed, $"{code}: {reason}", [failed], cancellationToken))
         {
-            StudyId = studyId,
-            StudyInstanceUid = studyInstanceUid,
-            CorrelationId = studyId,
-            OccurredAt = time.GetUtcNow(),
-            Stage = PipelineStage.Ingestion,
-            Code = code,
-            Reason = reason,
-        }, cancellationToken);
-        LogAbandoned(logger, studyId, code);
+            LogAbandoned(logger, studyId, code);
+        }
     }
 
-    /// <summary>The study is complete: manifest, ledger, StudyReceived.</summary>
+    /// <summary>
+    /// The study is complete: its manifest is stored, then the ledger records ingestion Completed and queues
+    /// StudyReceived in one transaction, so a crash leaves either a study that recovery reopens or one on its way.
+    /// </summary>
     /// <param name="source">"folder", "dimse" or "stow-rs".</param>
     public async Task CompleteAsync(Guid studyId, string studyInstanceUid, IReadOnlyList<StoredInstance> instances, IReadOnlyList<RejectedFile> rejected, string source, CancellationToken cancellationToken)
     {
@@ -105,9 +127,7 @@ public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger,
         var manifestRef = await store.PutAsync(StudyKeys.Manifest(studyId), manifestContent, "application/json", cancellationToken);
 
         await ledger.RegisterAsync(studyId, studyInstanceUid, cancellationToken);
-        await ledger.RecordAsync(studyId, PipelineStage.Ingestion, StageOutcome.Completed,
-            $"{instances.Count} instances by {source}; {rejected.Count} files rejected", cancellationToken);
-        await publish.Publish(new StudyReceived
+        var received = new StudyReceived
         {
             StudyId = studyId,
             StudyInstanceUid = studyInstanceUid,
@@ -117,9 +137,20 @@ public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger,
             Manifest = manifestRef,
             InstanceCount = instances.Count,
             RejectedFileCount = rejected.Count,
-        }, cancellationToken);
-        LogReceived(logger, studyId, instances.Count, source);
+        };
+        if (await ledger.FinishStageAsync(studyId, PipelineStage.Ingestion, StageOutcome.Completed,
+            $"{instances.Count} instances by {source}; {rejected.Count} files rejected", [received], cancellationToken))
+        {
+            LogReceived(logger, studyId, instances.Count, source);
+        }
+        else
+        {
+            LogAlreadyEnded(logger, studyId);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Study {StudyId}: ingestion had already ended for it; nothing is published again")]
+    private static partial void LogAlreadyEnded(ILogger logger, Guid studyId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Study {StudyId}: stored object {Key} cannot be read back as DICOM and is left out ({Reason})")]
     private static partial void LogUnreadableStored(ILogger logger, Guid studyId, string key, string reason);

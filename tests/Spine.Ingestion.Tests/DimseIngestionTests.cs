@@ -31,7 +31,7 @@ public sealed class DimseIngestionTests : IAsyncLifetime
                 ["Spine:Ingestion:Dimse:Port"] = _port.ToString(CultureInfo.InvariantCulture),
                 ["Spine:Ingestion:Dimse:AllowedCallingAeTitles:0"] = "SCANNER1",
                 ["Spine:Ingestion:Dimse:AllowedCallingAeTitles:1"] = "ORTHANC",
-                ["Spine:Ingestion:Dimse:QuietPeriodSeconds"] = "6",
+                ["Spine:Ingestion:QuietPeriodSeconds"] = "6",
             });
 
     [Fact]
@@ -103,6 +103,45 @@ public sealed class DimseIngestionTests : IAsyncLifetime
 
         var received = await _platform.WaitForAsync<StudyReceived>(m => m.StudyInstanceUid == phantom.Truth.StudyInstanceUid, seconds: 60);
         Assert.Equal(files.Length, received.InstanceCount);
+    }
+
+    [Fact]
+    public async Task Instances_of_one_study_sent_over_two_associations_within_the_quiet_period_are_one_study()
+    {
+        var phantom = PhantomGenerator.Generate(new PhantomOptions { Seed = 929295, Distractors = false });
+        PhantomWriter.WriteStudy(phantom, Path.Combine(_platform.Root, "two"));
+        var files = Directory.GetFiles(Path.Combine(_platform.Root, "two", "dicom"), "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+
+        // As a PACS that sends each series, or each batch, in an association of its own.
+        Assert.Equal(0, (await StoreScuAsync("SCANNER1", files.Take(files.Count / 2))).ExitCode);
+        Assert.Equal(0, (await StoreScuAsync("SCANNER1", files.Skip(files.Count / 2))).ExitCode);
+
+        var received = await _platform.WaitForAsync<StudyReceived>(m => m.StudyInstanceUid == phantom.Truth.StudyInstanceUid, seconds: 60);
+        Assert.Equal(files.Count, received.InstanceCount);
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        Assert.Single(_platform.Published.OfType<StudyReceived>(), m => m.StudyInstanceUid == phantom.Truth.StudyInstanceUid);
+    }
+
+    [Fact]
+    public async Task An_association_still_open_keeps_its_study_open_past_the_quiet_period()
+    {
+        var phantom = PhantomGenerator.Generate(new PhantomOptions { Seed = 929296, Distractors = false });
+        PhantomWriter.WriteStudy(phantom, Path.Combine(_platform.Root, "slow"));
+        var files = Directory.GetFiles(Path.Combine(_platform.Root, "slow", "dicom"), "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(3).Select(File.ReadAllBytes).ToList();
+        var contexts = DicomClient.ContextsFor(files.Select(b => DicomFile.Read(b)).Select(f => (f.Dataset.GetString(DicomTags.SopClassUid)!, f.TransferSyntax.Uid)).Distinct().ToList());
+
+        await using (var client = await DicomClient.ConnectAsync("127.0.0.1", _port, "SCANNER1", "SPINE", contexts))
+        {
+            Assert.Equal(DimseStatus.Success, await client.StoreAsync(files[0]));
+            Assert.Equal(DimseStatus.Success, await client.StoreAsync(files[1]));
+            await Task.Delay(TimeSpan.FromSeconds(8)); // longer than the quiet period, the association open (a slow modality)
+            Assert.DoesNotContain(_platform.Published.OfType<StudyReceived>(), m => m.StudyInstanceUid == phantom.Truth.StudyInstanceUid);
+            Assert.Equal(DimseStatus.Success, await client.StoreAsync(files[2]));
+            await client.ReleaseAsync();
+        }
+
+        var received = await _platform.WaitForAsync<StudyReceived>(m => m.StudyInstanceUid == phantom.Truth.StudyInstanceUid, seconds: 60);
+        Assert.Equal(3, received.InstanceCount);
     }
 
     private Task<(int ExitCode, string Output)> StoreScuAsync(string callingAeTitle, IEnumerable<string> files) =>

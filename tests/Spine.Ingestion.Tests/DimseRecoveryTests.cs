@@ -21,7 +21,7 @@ public sealed class DimseRecoveryTests
         ["Spine:Ingestion:Dimse:Address"] = "127.0.0.1",
         ["Spine:Ingestion:Dimse:Port"] = _port.ToString(CultureInfo.InvariantCulture),
         ["Spine:Ingestion:Dimse:AllowedCallingAeTitles:0"] = "SCANNER1",
-        ["Spine:Ingestion:Dimse:QuietPeriodSeconds"] = quietSeconds.ToString(CultureInfo.InvariantCulture),
+        ["Spine:Ingestion:QuietPeriodSeconds"] = quietSeconds.ToString(CultureInfo.InvariantCulture),
     };
 
     private static Task<EmbeddedPlatform> StartAsync(Dictionary<string, string?> settings, string? root = null) =>
@@ -83,15 +83,37 @@ public sealed class DimseRecoveryTests
     }
 
     [Fact]
+    public async Task A_completion_that_fails_while_the_store_is_down_is_retried_and_the_service_keeps_running()
+    {
+        var (uid, files) = Study(989898, Directory.CreateTempSubdirectory("spine-recovery-").FullName);
+        await using var platform = await StartAsync(Settings(quietSeconds: 3));
+        await SendAsync(files.Take(4), release: true);
+
+        // The store goes away before the quiet period ends: the manifest cannot be written (a file where its folder was).
+        var objects = Path.Combine(platform.Root, "objects");
+        Directory.Move(objects, objects + ".away");
+        await File.WriteAllTextAsync(objects, "not a folder");
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        Assert.DoesNotContain(platform.Published.OfType<StudyReceived>(), m => m.StudyInstanceUid == uid);
+        Assert.False(platform.Service<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested, "the failed completion stopped the service");
+
+        File.Delete(objects);
+        Directory.Move(objects + ".away", objects);
+        var received = await platform.WaitForAsync<StudyReceived>(m => m.StudyInstanceUid == uid, seconds: 30);
+        Assert.Equal(4, received.InstanceCount);
+    }
+
+    [Fact]
     public async Task A_study_cut_by_a_restart_and_sent_again_is_received_once_under_its_first_study_id_with_every_instance()
     {
         var (uid, files) = Study(949494, Directory.CreateTempSubdirectory("spine-recovery-").FullName);
         var (root, studyId) = await InterruptedAsync(uid, files.Take(10));
 
-        await using var second = await StartAsync(Settings(quietSeconds: 600), root);
+        // The reopened study waits a quiet period (long enough for the sender to reconnect on a busy machine) for the rest.
+        await using var second = await StartAsync(Settings(quietSeconds: 15), root);
         await SendAsync(files, release: true);
 
-        var received = await second.WaitForAsync<StudyReceived>(m => m.StudyInstanceUid == uid, seconds: 30);
+        var received = await second.WaitForAsync<StudyReceived>(m => m.StudyInstanceUid == uid, seconds: 60);
         Assert.Equal(studyId, received.StudyId);
         Assert.Equal(files.Count, received.InstanceCount);
         Assert.Empty(await second.Service<IStudyLedger>().ListUnfinishedAsync(PipelineStage.Ingestion));

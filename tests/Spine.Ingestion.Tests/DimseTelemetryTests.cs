@@ -34,7 +34,7 @@ public sealed class DimseTelemetryTests
             ["Spine:Ingestion:Dimse:Address"] = "127.0.0.1",
             ["Spine:Ingestion:Dimse:Port"] = port.ToString(CultureInfo.InvariantCulture),
             ["Spine:Ingestion:Dimse:AllowedCallingAeTitles:0"] = Scanner,
-            ["Spine:Ingestion:Dimse:QuietPeriodSeconds"] = "600",
+            ["Spine:Ingestion:QuietPeriodSeconds"] = "1",
         });
         var phantom = PhantomGenerator.Generate(new PhantomOptions { Seed = 979797, Distractors = false });
         PhantomWriter.WriteStudy(phantom, Path.Combine(platform.Root, "scanner"));
@@ -70,7 +70,7 @@ public sealed class DimseTelemetryTests
         var association = Assert.Single(_spans, s => s.OperationName == "dicom association" && Scanner.Equals(s.GetTagItem(DicomNetworkTelemetry.CallingAeTag)));
         Assert.Equal("released", association.GetTagItem(DicomNetworkTelemetry.OutcomeTag));
         Assert.Equal(8, association.GetTagItem("dicom.c_store_requests"));
-        var study = Assert.Single(_spans, s => s.OperationName == "dimse study complete" && Equals(s.GetTagItem("spine.study_id"), received.StudyId.ToString()));
+        var study = Assert.Single(_spans, s => s.OperationName == "study complete" && Equals(s.GetTagItem("spine.study_id"), received.StudyId.ToString()));
         Assert.Equal(association.TraceId, study.TraceId);
         Assert.Equal(6, study.GetTagItem("spine.instances"));
 

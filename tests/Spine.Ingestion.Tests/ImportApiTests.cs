@@ -48,6 +48,26 @@ public sealed class ImportApiTests : IDisposable
         Assert.Contains("must name a folder", body["error"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_same_folder_imported_twice_is_answered_with_its_first_study_id_and_reported_once()
+    {
+        var inbox = Directory.CreateDirectory(Path.Combine(_root, "inbox")).FullName;
+        Spine.Phantom.PhantomWriter.WriteStudy(Spine.Phantom.PhantomGenerator.Generate(new Spine.Phantom.PhantomOptions { Seed = 919191, Distractors = false }), Path.Combine(inbox, "study"));
+        await using var platform = await EmbeddedPlatform.StartAsync([IngestionModule.Module], EmbeddedPlatform.Record<StudyReceived>,
+            new Dictionary<string, string?> { ["Spine:Ingestion:ImportRoot"] = inbox }, root: Path.Combine(_root, "platform"), web: true);
+
+        var (status, first) = await PostAsync(platform.Http!, new { folder = "study/dicom" });
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        var (again, second) = await PostAsync(platform.Http!, new { folder = "study/dicom" });
+
+        Assert.Equal(HttpStatusCode.OK, again);
+        var study = Assert.Single(second["studies"]!.AsArray())!;
+        Assert.Equal(first["studies"]![0]!["studyId"]!.GetValue<string>(), study["studyId"]!.GetValue<string>());
+        Assert.True(study["repeated"]!.GetValue<bool>());
+        await Task.Delay(500);
+        Assert.Single(platform.Published.OfType<StudyReceived>());
+    }
+
     private static async Task<(HttpStatusCode Status, JsonNode Body)> PostAsync(HttpClient http, object request)
     {
         using var response = await http.PostAsJsonAsync(new Uri("/imports", UriKind.Relative), request);

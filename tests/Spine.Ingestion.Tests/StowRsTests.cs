@@ -107,5 +107,59 @@ public sealed class StowRsTests : IAsyncLifetime
         Assert.DoesNotContain(uid, span.DisplayName, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_study_sent_in_two_requests_within_the_quiet_period_is_one_study()
+    {
+        var phantom = PhantomGenerator.Generate(new PhantomOptions { Seed = 939395, Distractors = false });
+        PhantomWriter.WriteStudy(phantom, Path.Combine(_platform.Root, "halves"));
+        var files = Directory.GetFiles(Path.Combine(_platform.Root, "halves", "dicom"), "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
+
+        Assert.Equal(HttpStatusCode.OK, (await StowAsync(_platform.Http!, "/dicomweb/studies", Multipart(files.Take(files.Count / 2)))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await StowAsync(_platform.Http!, $"/dicomweb/studies/{phantom.Truth.StudyInstanceUid}", Multipart(files.Skip(files.Count / 2 - 1)))).Status);
+
+        var received = await _platform.WaitForAsync<StudyReceived>(m => m.StudyInstanceUid == phantom.Truth.StudyInstanceUid);
+        Assert.Equal(files.Count, received.InstanceCount); // the instance sent in both requests is stored once
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Single(_platform.Published.OfType<StudyReceived>(), m => m.StudyInstanceUid == phantom.Truth.StudyInstanceUid);
+    }
+
+    [Fact]
+    public async Task A_truncated_body_is_answered_400_with_the_reason_and_what_it_held_joins_its_study()
+    {
+        var phantom = PhantomGenerator.Generate(new PhantomOptions { Seed = 939396, Distractors = false });
+        PhantomWriter.WriteStudy(phantom, Path.Combine(_platform.Root, "cut"));
+        var files = Directory.GetFiles(Path.Combine(_platform.Root, "cut", "dicom"), "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).Take(3).ToList();
+        using var multipart = Multipart(files);
+        var whole = await multipart.ReadAsByteArrayAsync();
+
+        // Cut in the middle of the third part: no closing boundary ever comes.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/dicomweb/studies") { Content = new ByteArrayContent(whole[..(whole.Length - files[2].Length / 2)]) };
+        request.Content.Headers.ContentType = multipart.Headers.ContentType;
+        request.Headers.Add("X-Api-Key", EmbeddedPlatform.ApiKey);
+        using var response = await _platform.Anonymous!.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadAsStringAsync();
+        Assert.Contains("cannot be read past part 3", problem, StringComparison.Ordinal);
+        Assert.Contains("2 instances read before it were stored", problem, StringComparison.Ordinal);
+        var received = await _platform.WaitForAsync<StudyReceived>(m => m.StudyInstanceUid == phantom.Truth.StudyInstanceUid);
+        Assert.Equal(2, received.InstanceCount);
+    }
+
+    [Fact]
+    public async Task A_part_over_the_part_limit_is_refused_413_naming_the_setting()
+    {
+        await using var small = await EmbeddedPlatform.StartAsync([IngestionModule.Module], EmbeddedPlatform.Record<StudyReceived>,
+            new Dictionary<string, string?> { ["Spine:Ingestion:MaxStowPartBytes"] = (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture) }, web: true);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/dicomweb/studies") { Content = Multipart([new byte[1024 * 1024 + 1]]) };
+        using var response = await small.Http!.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var problem = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Spine:Ingestion:MaxStowPartBytes", problem, StringComparison.Ordinal);
+        Assert.Contains("Nothing was stored", problem, StringComparison.Ordinal);
+    }
+
     public async Task DisposeAsync() => await _platform.DisposeAsync();
 }

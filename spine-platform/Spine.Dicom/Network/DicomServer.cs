@@ -20,6 +20,12 @@ public sealed record DicomServerSettings
 
     public int MaxAssociations { get; init; } = 16;
 
+    /// <summary>
+    /// Connections that have not yet become associations (TLS handshake, A-ASSOCIATE-RQ awaited). Beyond it the oldest
+    /// is closed to make room: a flood of idle connections cannot keep a sender that associates at once from getting in.
+    /// </summary>
+    public int MaxPendingConnections { get; init; } = 64;
+
     /// <summary>Maximum P-DATA-TF length announced to peers.</summary>
     public uint MaxPduLength { get; init; } = 256 * 1024;
 
@@ -29,7 +35,10 @@ public sealed record DicomServerSettings
     /// <summary>ARTIM: how long a new connection may take to send its A-ASSOCIATE-RQ (PS3.8 9.1.5).</summary>
     public TimeSpan ArtimTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long an established association may stay silent before it is aborted.</summary>
+    /// <summary>
+    /// How long an established association may take to deliver its next complete message (a C-STORE across all its
+    /// PDUs, a release) before it is aborted: one byte now and then does not keep it open.
+    /// </summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>With a certificate (and its private key), every connection is TLS (PS3.15 annex B, TLS 1.2 or 1.3) before the association starts.</summary>
@@ -71,6 +80,7 @@ public sealed class DicomServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _associations = [];
     private readonly SemaphoreSlim _slots;
+    private readonly LinkedList<Socket> _pending = new();
     private Task? _accepting;
 
     public DicomServer(DicomServerSettings settings, IStorageHandler handler, IPEndPoint endpoint)
@@ -82,6 +92,18 @@ public sealed class DicomServer : IAsyncDisposable
     }
 
     public IPEndPoint LocalEndpoint => (IPEndPoint)_listener.LocalEndpoint;
+
+    /// <summary>Connections open that are not yet associations (at most <see cref="DicomServerSettings.MaxPendingConnections"/>).</summary>
+    public int PendingConnections
+    {
+        get
+        {
+            lock (_pending)
+            {
+                return _pending.Count;
+            }
+        }
+    }
 
     public void Start()
     {
@@ -104,15 +126,53 @@ public sealed class DicomServer : IAsyncDisposable
             }
 
             socket.NoDelay = true;
+            var pending = Admit(socket);
             lock (_associations)
             {
                 _associations.RemoveAll(t => t.IsCompleted);
-                _associations.Add(Task.Run(() => ServeAsync(socket)));
+                _associations.Add(Task.Run(() => ServeAsync(socket, pending)));
             }
         }
     }
 
-    private async Task ServeAsync(Socket socket)
+    /// <summary>Counts a new connection as pending, closing the oldest pending one when there are too many.</summary>
+    private LinkedListNode<Socket> Admit(Socket socket)
+    {
+        Socket? evicted = null;
+        LinkedListNode<Socket> node;
+        lock (_pending)
+        {
+            if (_pending.Count >= _settings.MaxPendingConnections)
+            {
+                evicted = _pending.First!.Value;
+                _pending.RemoveFirst();
+            }
+
+            node = _pending.AddLast(socket);
+        }
+
+        if (evicted is not null)
+        {
+            DicomNetworkTelemetry.Count("evicted", LocalEndpoint.Port);
+            evicted.Close(); // its reads fail; its task ends as a cut connection
+        }
+
+        return node;
+    }
+
+    /// <summary>The connection is no longer pending: it became an association, or it ended.</summary>
+    private void Settle(LinkedListNode<Socket> pending)
+    {
+        lock (_pending)
+        {
+            if (pending.List is not null)
+            {
+                _pending.Remove(pending);
+            }
+        }
+    }
+
+    private async Task ServeAsync(Socket socket, LinkedListNode<Socket> pending)
     {
         var remote = (IPEndPoint)socket.RemoteEndPoint!;
         await using var network = new NetworkStream(socket, ownsSocket: true);
@@ -167,6 +227,7 @@ public sealed class DicomServer : IAsyncDisposable
                 return;
             }
 
+            Settle(pending);
             var results = request.Contexts.Select(Negotiate).ToList();
             var header = new AssociationHeader(request.Header.CalledAeTitle, request.Header.CallingAeTitle, _settings.MaxPduLength, DicomUid.ImplementationClassUid, DicomUid.ImplementationVersionName);
             await connection.WriteAsync(PduCodec.Encode(new AssociateAccept(header, results)), cancellationToken);
@@ -194,9 +255,9 @@ public sealed class DicomServer : IAsyncDisposable
             _handler.Refused(association?.CallingAeTitle ?? string.Empty, remote, $"aborted: {ex.Message}");
             await TryWriteAsync(connection, PduCodec.Encode(new Abort(2, 0)));
         }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
-            // The peer went away or the server is stopping: the association ends unreleased.
+            // The peer went away, the server is stopping, or the connection was closed to make room: it ends unreleased.
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -207,6 +268,7 @@ public sealed class DicomServer : IAsyncDisposable
         }
         finally
         {
+            Settle(pending);
             if (connection is SslStream secure)
             {
                 await secure.DisposeAsync();

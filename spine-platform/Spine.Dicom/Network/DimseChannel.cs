@@ -56,12 +56,16 @@ public sealed class DimseChannel(Stream connection, uint ourMaxPduLength, uint p
         _dataSetLength = 0;
         DimseCommand? header = null;
         byte? context = null;
+
+        // One deadline for the whole message, across its PDUs: a peer that trickles PDUs cannot hold the association.
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        idle.CancelAfter(idleTimeout);
         while (true)
         {
             if (_pending.Count == 0)
             {
                 ReturnPdu();
-                if (await ReadWithinAsync(idleTimeout, cancellationToken) is not { } next)
+                if (await ReadWithinAsync(idleTimeout, idle.Token, cancellationToken) is not { } next)
                 {
                     return new ConnectionClosed();
                 }
@@ -238,18 +242,16 @@ public sealed class DimseChannel(Stream connection, uint ourMaxPduLength, uint p
         _dataSetLength += fragment.Length;
     }
 
-    private async Task<PooledPdu?> ReadWithinAsync(TimeSpan within, CancellationToken cancellationToken)
+    private async Task<PooledPdu?> ReadWithinAsync(TimeSpan within, CancellationToken idle, CancellationToken cancellationToken)
     {
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        idle.CancelAfter(within);
         try
         {
             // The peer may send PDUs up to the length we announced; the 6-byte PDU header is not part of it.
-            return await PduCodec.ReadPooledAsync(_input, ourMaxPduLength == 0 ? uint.MaxValue : ourMaxPduLength, idle.Token);
+            return await PduCodec.ReadPooledAsync(_input, ourMaxPduLength == 0 ? uint.MaxValue : ourMaxPduLength, idle);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"no PDU within {within.TotalSeconds:0} s.");
+            throw new TimeoutException($"no complete message within {within.TotalSeconds:0} s.");
         }
     }
 }

@@ -26,7 +26,7 @@ public sealed class DimsePipelineTests : IAsyncLifetime
                 ["Spine:Ingestion:Dimse:Address"] = "127.0.0.1",
                 ["Spine:Ingestion:Dimse:Port"] = _port.ToString(CultureInfo.InvariantCulture),
                 ["Spine:Ingestion:Dimse:AllowedCallingAeTitles:0"] = "ORTHANC",
-                ["Spine:Ingestion:Dimse:QuietPeriodSeconds"] = "6",
+                ["Spine:Ingestion:QuietPeriodSeconds"] = "6",
             });
 
     [Fact]

@@ -252,15 +252,8 @@ public sealed class StorageScpTests : IAsyncLifetime
             _handler,
             new IPEndPoint(IPAddress.Loopback, 0));
         limited.Start();
-        var sopClass = "1.2.840.10008.5.1.4.1.1.4";
-        using var tcp = new TcpClient { NoDelay = true };
-        await tcp.ConnectAsync(IPAddress.Loopback, limited.LocalEndpoint.Port);
-        var stream = tcp.GetStream();
-        await stream.WriteAsync(PduCodec.Encode(new AssociateRequest(new AssociationHeader("SPINE", "MODALITY", 65536, DicomUid.ImplementationClassUid, "ENDLESS"), DicomClient.ContextsFor([(sopClass, DicomTransferSyntax.ExplicitVRLittleEndian.Uid)]))));
-        var accept = PduCodec.ParseAssociateAccept((await PduCodec.ReadAsync(stream, 1 << 20, CancellationToken.None))!.Value.Body);
-        var context = accept.Contexts.First(c => c.Accepted && c.Id != 1).Id;
-        var command = new DimseCommand { CommandField = DimseCommand.CStoreRequest, AffectedSopClassUid = sopClass, MessageId = 1, Priority = 0, HasDataSet = true, AffectedSopInstanceUid = DicomUid.Generate() };
-        await stream.WriteAsync(PduCodec.EncodeData(context, isCommand: true, isLast: true, command.Encode()));
+        var (tcp, stream, context) = await StartEndlessStoreAsync(limited.LocalEndpoint.Port);
+        using var disposeTcp = tcp;
 
         var sent = 0;
         var fragment = new byte[60 * 1024];
@@ -291,6 +284,70 @@ public sealed class StorageScpTests : IAsyncLifetime
         Assert.Empty(_handler.Stored);
         await using var echo = await DicomClient.ConnectAsync("127.0.0.1", limited.LocalEndpoint.Port, "MODALITY", "SPINE", DicomClient.ContextsFor([]));
         Assert.Equal(DimseStatus.Success, await echo.EchoAsync());
+    }
+
+    [Fact]
+    public async Task A_thousand_idle_connections_do_not_keep_a_sender_from_storing()
+    {
+        // Before the limit, every idle connection waited out the ARTIM timer and there was no bound on how many.
+        var idle = new List<TcpClient>();
+        try
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                var tcp = new TcpClient();
+                await tcp.ConnectAsync(IPAddress.Loopback, _server.LocalEndpoint.Port);
+                idle.Add(tcp);
+            }
+
+            await Task.Delay(500);
+            Assert.InRange(_server.PendingConnections, 1, 64); // the server holds no more than its limit of them
+            var files = WriteSeries(2);
+            var (exit, output) = await DcmtkTool.RunAsync("storescu", ["-aet", "MODALITY", "-aec", "SPINE", "127.0.0.1", Port, .. files]);
+
+            Assert.True(exit == 0, output);
+            Assert.Equal(2, _handler.Stored.Count);
+        }
+        finally
+        {
+            idle.ForEach(tcp => tcp.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task A_sender_that_trickles_pdus_is_aborted_when_its_message_outlasts_the_idle_time()
+    {
+        await using var strict = new DicomServer(
+            new DicomServerSettings { AeTitle = "SPINE", AllowedCallingAeTitles = new HashSet<string>(["MODALITY"], StringComparer.Ordinal), IdleTimeout = TimeSpan.FromSeconds(2) },
+            _handler,
+            new IPEndPoint(IPAddress.Loopback, 0));
+        strict.Start();
+        var (tcp, stream, context) = await StartEndlessStoreAsync(strict.LocalEndpoint.Port);
+        using var disposeTcp = tcp;
+
+        // One small PDU every second: each well inside the idle time, the message never done.
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        PduType? answer = null;
+        try
+        {
+            while (started.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await stream.WriteAsync(PduCodec.EncodeData(context, isCommand: false, isLast: false, new byte[16]));
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                if (tcp.Available > 0)
+                {
+                    answer = (await PduCodec.ReadAsync(stream, 1 << 20, CancellationToken.None))?.Type;
+                    break;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            answer = PduType.Abort; // cut after the abort was sent
+        }
+
+        Assert.Equal(PduType.Abort, answer);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(6), $"aborted only after {started.Elapsed.TotalSeconds:0.0} s");
     }
 
     [Fact]
@@ -362,6 +419,21 @@ public sealed class StorageScpTests : IAsyncLifetime
         {
             return null;
         }
+    }
+
+    /// <summary>An association opened by hand and a C-STORE whose command is sent and whose data set the caller sends (or never ends).</summary>
+    private static async Task<(TcpClient Tcp, NetworkStream Stream, byte Context)> StartEndlessStoreAsync(int port)
+    {
+        var sopClass = "1.2.840.10008.5.1.4.1.1.4";
+        var tcp = new TcpClient { NoDelay = true };
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(PduCodec.Encode(new AssociateRequest(new AssociationHeader("SPINE", "MODALITY", 65536, DicomUid.ImplementationClassUid, "ENDLESS"), DicomClient.ContextsFor([(sopClass, DicomTransferSyntax.ExplicitVRLittleEndian.Uid)]))));
+        var accept = PduCodec.ParseAssociateAccept((await PduCodec.ReadAsync(stream, 1 << 20, CancellationToken.None))!.Value.Body);
+        var context = accept.Contexts.First(c => c.Accepted && c.Id != 1).Id;
+        var command = new DimseCommand { CommandField = DimseCommand.CStoreRequest, AffectedSopClassUid = sopClass, MessageId = 1, Priority = 0, HasDataSet = true, AffectedSopInstanceUid = DicomUid.Generate() };
+        await stream.WriteAsync(PduCodec.EncodeData(context, isCommand: true, isLast: true, command.Encode()));
+        return (tcp, stream, context);
     }
 
     private List<string> WriteSeries(int count)
