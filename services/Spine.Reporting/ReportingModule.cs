@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Spine.Platform.Hosting;
 using Spine.Platform.Ledger;
+using Spine.Platform.Security;
 
 namespace Spine.Reporting;
 
@@ -26,6 +28,8 @@ public static class ReportingModule
                 .Validate(o => o.Destinations.All(d => (d.TlsCertificatePath is null) == (d.TlsKeyPath is null)
                         && new[] { d.TlsTrustedCertificatesPath, d.TlsCertificatePath, d.TlsKeyPath }.All(path => path is null || (d.Tls && File.Exists(path)))),
                     $"{ExportOptions.Section}:Destinations: TlsCertificatePath and TlsKeyPath go together, and every Tls*Path needs Tls=true and must name an existing PEM file.")
+                .Validate<IOptions<SecurityOptions>>((o, security) => !security.Value.RequireTransportSecurity || o.Destinations.All(d => d.Tls),
+                    $"{ExportOptions.Section}:Destinations: every destination needs Tls=true ({SecurityOptions.Section}:RequireTransportSecurity is true).")
                 .Validate(o => o.Attempts >= 1 && o.FirstRetryDelaySeconds >= 0 && o.CallingAeTitle.Length is > 0 and <= 16,
                     $"{ExportOptions.Section}: Attempts at least 1, FirstRetryDelaySeconds not negative, CallingAeTitle 1 to 16 characters.")
                 .ValidateOnStart();

@@ -28,6 +28,24 @@ internal static class DeploymentRules
     /// One ingestion process at a time, during a rollout too: a starting ingestion reopens the DIMSE studies left
     /// unfinished, which a second one still receiving them would then complete twice.
     /// </summary>
+    /// <summary>The services refuse plain hops (broker, S3, database, export), and the S3 API is configured over TLS.</summary>
+    public static void AssertTransportSecurity(IDictionary<string, string> config, string source)
+    {
+        Assert.True(config.TryGetValue("Spine__Security__RequireTransportSecurity", out var required) && required == "true", $"{source}: RequireTransportSecurity is not on");
+        Assert.True(config.TryGetValue("Spine__Storage__S3__UseSsl", out var ssl) && ssl == "true", $"{source}: the S3 API is not over TLS");
+    }
+
+    /// <summary>The services with HTTP endpoints get an API key from the Secret, with the role their endpoints need.</summary>
+    public static void AssertApiKeys(IReadOnlyDictionary<string, V1Deployment> deployments, string source)
+    {
+        foreach (var (service, role) in new[] { ("ingestion", "send"), ("reporting", "read") })
+        {
+            var env = deployments[service].Spec.Template.Spec.Containers[0].Env;
+            Assert.True(env.Any(e => e.Name == "Spine__Security__ApiKeys__0__Key" && e.ValueFrom?.SecretKeyRef is not null), $"{source}: {service} has no API key from the Secret");
+            Assert.True(env.Any(e => e.Name == "Spine__Security__ApiKeys__0__Roles" && e.Value == role), $"{source}: {service}'s key does not have the role {role}");
+        }
+    }
+
     public static void AssertOneIngestionAtATime(IEnumerable<V1Deployment> deployments, Func<V1Deployment, string> service, string source)
     {
         var all = deployments.ToList();

@@ -22,6 +22,17 @@ public sealed class HelmRenderTests
     private static string Service(V1Deployment deployment) => deployment.Spec.Template.Metadata.Labels["app.kubernetes.io/name"];
 
     [Fact]
+    public void By_default_the_chart_requires_tls_on_every_hop_and_credentials_on_every_http_endpoint()
+    {
+        var objects = Objects();
+        var config = Assert.Single(objects.OfType<V1ConfigMap>()).Data;
+        var deployments = objects.OfType<V1Deployment>().ToDictionary(Service);
+
+        DeploymentRules.AssertTransportSecurity(config, "helm");
+        DeploymentRules.AssertApiKeys(deployments, "helm");
+    }
+
+    [Fact]
     public void The_chart_renders_into_typed_objects_with_no_unknown_field_and_hardened_deployments_for_all_six_services()
     {
         var objects = Objects();

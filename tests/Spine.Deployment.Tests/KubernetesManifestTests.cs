@@ -13,6 +13,18 @@ public sealed class KubernetesManifestTests
 
     public static TheoryData<string> Overlays() => [.. Manifests.Overlays];
 
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Every_overlay_requires_tls_on_every_hop_and_credentials_on_every_http_endpoint(string overlay)
+    {
+        var objects = Manifests.Render(overlay);
+        var config = Assert.Single(objects.OfType<V1ConfigMap>()).Data;
+        var deployments = objects.OfType<V1Deployment>().ToDictionary(d => d.Spec.Template.Metadata.Labels["app.kubernetes.io/name"]);
+
+        DeploymentRules.AssertTransportSecurity(config, overlay);
+        DeploymentRules.AssertApiKeys(deployments, overlay);
+    }
+
     [Fact]
     public void Every_manifest_file_reads_into_typed_objects_with_no_unknown_field()
     {

@@ -18,6 +18,12 @@ public sealed class SecurityOptions
     /// <summary>Bearer tokens from the hospital's identity provider.</summary>
     public JwtOptions Jwt { get; set; } = new();
 
+    /// <summary>
+    /// Refuse to start while a hop that carries patient data is in clear: the broker, the object store, the ledger's
+    /// database and every export destination must use TLS. On in the production overlay and the Helm chart.
+    /// </summary>
+    public bool RequireTransportSecurity { get; set; }
+
     /// <summary>Every caller gets every role, without credentials. For a closed test network only; logged as a warning at every start.</summary>
     public bool AllowAnonymous { get; set; }
 
