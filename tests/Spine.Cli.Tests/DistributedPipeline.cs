@@ -14,6 +14,7 @@ internal sealed class DistributedPipeline : IAsyncDisposable
     public static readonly string[] ServiceNames = [.. SpineModules.Pipeline.Select(module => module.Name)];
 
     private readonly Dictionary<string, (SpineProcess Process, int Port)> _services = new(StringComparer.Ordinal);
+    private readonly System.Text.StringBuilder _killedLogs = new();
     private readonly PostgresEndpoint _postgres;
     private readonly string _database;
 
@@ -29,10 +30,30 @@ internal sealed class DistributedPipeline : IAsyncDisposable
 
     public IReadOnlyDictionary<string, string> Environment { get; }
 
-    public static async Task<DistributedPipeline> StartAsync(RabbitMqEndpoint broker, S3Endpoint s3, PostgresEndpoint postgres, OtlpTraceReceiver traces, string importRoot)
+    /// <summary>With <c>gated</c>: the path to the S3 server, which a test closes to take the object store away.</summary>
+    public TcpGate? StoreGate { get; private init; }
+
+    /// <summary>With <c>gated</c>: the path to PostgreSQL, which a test closes to take the ledger's database away.</summary>
+    public TcpGate? DatabaseGate { get; private init; }
+
+    /// <param name="gated">Reach the S3 server and PostgreSQL through <see cref="TcpGate"/>s, so that a test can cut them off.</param>
+    public static async Task<DistributedPipeline> StartAsync(RabbitMqEndpoint broker, S3Endpoint s3, PostgresEndpoint postgres, OtlpTraceReceiver traces, string importRoot, bool gated = false)
     {
         var suffix = Guid.NewGuid().ToString("n")[..10];
         var database = "spine_e2e_" + suffix;
+        var (storeGate, databaseGate) = gated ? (new TcpGate(), new TcpGate()) : (null, null);
+        var storeEndpoint = s3.Endpoint;
+        var ledgerConnection = postgres.ConnectionString(database);
+        if (storeGate is not null && databaseGate is not null)
+        {
+            storeGate.Open(int.Parse(s3.Endpoint[(s3.Endpoint.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+            storeEndpoint = $"127.0.0.1:{storeGate.Port}";
+            var connection = new Npgsql.NpgsqlConnectionStringBuilder(ledgerConnection);
+            databaseGate.Open(connection.Port);
+            (connection.Host, connection.Port) = ("127.0.0.1", databaseGate.Port);
+            ledgerConnection = connection.ConnectionString;
+        }
+
         var environment = new Dictionary<string, string>(traces.Environment)
         {
             ["Spine__Bus__Transport"] = "RabbitMq",
@@ -40,18 +61,18 @@ internal sealed class DistributedPipeline : IAsyncDisposable
             ["Spine__Bus__QueuePrefix"] = broker.NewPrefix("e"),
             ["Spine__Storage__Provider"] = "S3",
             ["Spine__Storage__Bucket"] = s3.NewBucket("spine-e2e"),
-            ["Spine__Storage__S3__Endpoint"] = s3.Endpoint,
+            ["Spine__Storage__S3__Endpoint"] = storeEndpoint,
             ["Spine__Storage__S3__AccessKey"] = s3.AccessKey,
             ["Spine__Storage__S3__SecretKey"] = s3.SecretKey,
             ["Spine__Ledger__Provider"] = "PostgreSql",
-            ["Spine__Ledger__ConnectionString"] = postgres.ConnectionString(database),
+            ["Spine__Ledger__ConnectionString"] = ledgerConnection,
             ["Spine__Models__Root"] = Path.Combine(RepositoryLayout.Root, "models"),
             ["Spine__Ingestion__ImportRoot"] = importRoot,
             ["Spine__Security__ApiKeys__0__Name"] = "tests",
             ["Spine__Security__ApiKeys__0__Key"] = EmbeddedPlatform.ApiKey,
             ["Spine__Security__ApiKeys__0__Roles"] = "send,read,operate",
         };
-        var pipeline = new DistributedPipeline(environment, postgres, database, broker);
+        var pipeline = new DistributedPipeline(environment, postgres, database, broker) { StoreGate = storeGate, DatabaseGate = databaseGate };
         try
         {
             // Started together, as a deployment starts them: they race for the database, the bucket and the queues.
@@ -90,6 +111,10 @@ internal sealed class DistributedPipeline : IAsyncDisposable
         }
 
         await process.DisposeAsync();
+        lock (_services)
+        {
+            _killedLogs.Append(process.StandardError);
+        }
     }
 
     public SpineProcess Process(string name)
@@ -163,6 +188,15 @@ internal sealed class DistributedPipeline : IAsyncDisposable
         return await _broker.QueuesAsync(Environment["Spine__Bus__QueuePrefix"]);
     }
 
+    /// <summary>Everything every service process logged (standard error), the killed ones included.</summary>
+    public string AllLogs()
+    {
+        lock (_services)
+        {
+            return _killedLogs + string.Concat(_services.Values.Select(s => s.Process.StandardError));
+        }
+    }
+
     /// <summary>Every service's standard error, for failure messages.</summary>
     public string Errors()
     {
@@ -186,6 +220,20 @@ internal sealed class DistributedPipeline : IAsyncDisposable
             await process.DisposeAsync();
         }
 
+        foreach (var gate in new[] { StoreGate, DatabaseGate }.OfType<TcpGate>())
+        {
+            await gate.DisposeAsync();
+        }
+
         await _postgres.DropDatabaseAsync(_database);
+    }
+
+    /// <summary>Peak resident memory of each service's process so far (VmHWM), in MiB; a service restarted counts from its restart.</summary>
+    public IReadOnlyDictionary<string, double> PeakMemoryMiB()
+    {
+        lock (_services)
+        {
+            return _services.ToDictionary(s => s.Key, s => s.Value.Process.PeakResidentMiB());
+        }
     }
 }

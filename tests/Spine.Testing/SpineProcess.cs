@@ -29,6 +29,20 @@ public sealed class SpineProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process's peak resident memory so far (Linux's VmHWM), in MiB; 0 once it has exited.</summary>
+    public double PeakResidentMiB()
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>Starts <c>spine ARGS</c> with the given environment variables added to this process's.</summary>
     public static SpineProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {

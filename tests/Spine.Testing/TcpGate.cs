@@ -6,7 +6,8 @@ namespace Spine.Testing;
 /// <summary>
 /// A loopback port bound the moment it is chosen, in front of a peer that comes up later: until <see cref="Open"/>,
 /// every connection is accepted and closed at once (the peer is down); after, each is relayed to the peer. A test
-/// can so configure an address before the peer exists without a port that another process might take meanwhile.
+/// can so configure an address before the peer exists without a port that another process might take meanwhile, and
+/// take the peer away again (<see cref="Close"/>): an outage of the network path, the peer itself untouched.
 /// </summary>
 public sealed class TcpGate : IAsyncDisposable
 {
@@ -14,6 +15,7 @@ public sealed class TcpGate : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
     private volatile int _target;
+    private CancellationTokenSource _relays = new();
 
     public TcpGate()
     {
@@ -24,8 +26,20 @@ public sealed class TcpGate : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The peer's port connections are relayed to; 0 while closed.</summary>
+    public int Target => _target;
+
     /// <summary>Connections from now on reach the peer on <paramref name="targetPort"/>.</summary>
     public void Open(int targetPort) => _target = targetPort;
+
+    /// <summary>The peer is gone: open connections are cut and new ones closed at once, until <see cref="Open"/>.</summary>
+    public void Close()
+    {
+        _target = 0;
+        var cut = Interlocked.Exchange(ref _relays, new CancellationTokenSource());
+        cut.Cancel();
+        cut.Dispose();
+    }
 
     private async Task AcceptAsync()
     {
@@ -47,11 +61,11 @@ public sealed class TcpGate : IAsyncDisposable
                 continue;
             }
 
-            _ = RelayAsync(client, _target);
+            _ = RelayAsync(client, _target, _relays.Token);
         }
     }
 
-    private async Task RelayAsync(TcpClient client, int target)
+    private async Task RelayAsync(TcpClient client, int target, CancellationToken cut)
     {
         using (client)
         using (var peer = new TcpClient())
@@ -59,7 +73,7 @@ public sealed class TcpGate : IAsyncDisposable
             try
             {
                 await peer.ConnectAsync(IPAddress.Loopback, target, _stop.Token);
-                using var finished = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                using var finished = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, cut);
                 var inbound = client.GetStream().CopyToAsync(peer.GetStream(), finished.Token);
                 var outbound = peer.GetStream().CopyToAsync(client.GetStream(), finished.Token);
                 await Task.WhenAny(inbound, outbound);
@@ -78,5 +92,6 @@ public sealed class TcpGate : IAsyncDisposable
         _listener.Stop();
         await _accepting;
         _stop.Dispose();
+        _relays.Dispose();
     }
 }
