@@ -46,14 +46,18 @@ internal static class DimseBench
         var root = Directory.CreateTempSubdirectory("spine-bench-dimse-").FullName;
         try
         {
-            var files = WriteInstances(Path.Combine(root, "instances"), count);
             var port = FreePort();
             using var host = await StartIngestionAsync(Path.Combine(root, "spine"), port, cancellationToken);
             var rows = new List<(string Setting, double Spine, double SpineCpu, double Orthanc, double Discarding)>();
-            // Each receiver first takes a short untimed association, so that neither run pays for starting up.
-            var warmUp = files.Take(Math.Min(20, files.Count)).ToList();
+            var files = new List<string>();
             foreach (var (setting, noDelay, associations) in new[] { ("storescu defaults", false, 1), ("TCP_NODELAY=1", true, 1), ($"TCP_NODELAY=1, {ParallelAssociations} associations at once", true, ParallelAssociations) })
             {
+                // Each run sends a study of its own, and each receiver first takes a short untimed association of yet
+                // another, so that no run pays for starting up and none is sped up by instances the SCP already holds
+                // (the SCP stores an instance once per open study, across associations).
+                var run = rows.Count;
+                var warmUp = WriteInstances(Path.Combine(root, $"warm-up-{run}"), Math.Min(20, count));
+                files = WriteInstances(Path.Combine(root, $"run-{run}"), count);
                 await SendAsync("SPINE", port, warmUp, noDelay, 1, cancellationToken);
                 // The SCP runs in this process: its processor time over the run, per instance (storescu's is its own).
                 var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -73,7 +77,7 @@ internal static class DimseBench
             }
 
             var stored = Directory.GetFiles(Path.Combine(root, "spine", "objects"), "*", SearchOption.AllDirectories).Count(f => f.Contains("instances", StringComparison.Ordinal) && !f.EndsWith(".json", StringComparison.Ordinal));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"storescu sending {count} MR instances (384x384, 16 bit, {new FileInfo(files[0]).Length / 1024} KiB each) over loopback, one association per run (or {ParallelAssociations} at once, each sending every {ParallelAssociations}th instance of the same study) after an untimed one of {warmUp.Count}; the ingestion SCP stored {stored} objects in all."));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"storescu sending {count} MR instances (384x384, 16 bit, {new FileInfo(files[0]).Length / 1024} KiB each) over loopback, one association per run (or {ParallelAssociations} at once, each sending every {ParallelAssociations}th instance of the same study) after an untimed one of {Math.Min(20, count)}, each run a study of its own; the ingestion SCP stored {stored} objects in all."));
             Console.WriteLine();
             Console.WriteLine("| storescu and receiver environment | ingestion SCP (instances/s) | Orthanc (instances/s) | ratio | storescp discarding (instances/s) | ingestion SCP / discarding | ingestion SCP processor time per instance (ms) |");
             Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");

@@ -251,7 +251,7 @@ public sealed class DimseChannel(Stream connection, uint ourMaxPduLength, uint p
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"no complete message within {within.TotalSeconds:0} s.");
+            throw new TimeoutException($"no complete message within {within.TotalSeconds:0.##} s.");
         }
     }
 }

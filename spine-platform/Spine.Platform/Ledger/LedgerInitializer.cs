@@ -9,7 +9,7 @@ using Npgsql;
 namespace Spine.Platform.Ledger;
 
 /// <summary>Creates the ledger's tables at start when they are missing.</summary>
-internal sealed class LedgerInitializer(IDbContextFactory<LedgerDbContext> contexts, IOptions<LedgerOptions> options) : IHostedService
+internal sealed partial class LedgerInitializer(IDbContextFactory<LedgerDbContext> contexts, IOptions<LedgerOptions> options) : IHostedService
 {
     // Any constant shared by every Spine process; it names the advisory lock that serialises schema creation.
     private const long SchemaLockKey = 0x5350494E454C4447;
@@ -36,7 +36,42 @@ internal sealed class LedgerInitializer(IDbContextFactory<LedgerDbContext> conte
         }
 
         await db.Database.EnsureCreatedAsync(cancellationToken);
+        await UpgradeAsync(db, cancellationToken);
     }
+
+    /// <summary>
+    /// Brings a ledger made by an earlier version up to this one's model (EnsureCreated leaves an existing database as
+    /// it is): the tables and indexes it lacks are created from the model's own create script, each statement made
+    /// conditional, and the columns added to existing tables since 0.1.0 are added. Safe to run on every start.
+    /// </summary>
+    internal static async Task UpgradeAsync(LedgerDbContext db, CancellationToken cancellationToken)
+    {
+        foreach (var statement in db.Database.GenerateCreateScript().Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var conditional = CreateStatement().Replace(statement, "CREATE $1$2 IF NOT EXISTS ", 1);
+            if (conditional != statement)
+            {
+                await db.Database.ExecuteSqlRawAsync(conditional, cancellationToken);
+            }
+        }
+
+        // Added in 0.2.0: the concurrency token of a study.
+        if (!await ColumnExistsAsync(db, "studies", nameof(StudyRecord.Version), cancellationToken))
+        {
+            await db.Database.ExecuteSqlRawAsync($"ALTER TABLE studies ADD COLUMN \"{nameof(StudyRecord.Version)}\" integer NOT NULL DEFAULT 0", cancellationToken);
+        }
+    }
+
+    private static async Task<bool> ColumnExistsAsync(LedgerDbContext db, string table, string column, CancellationToken cancellationToken)
+    {
+        var query = db.Database.IsNpgsql()
+            ? db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = {table} AND column_name = {column}")
+            : db.Database.SqlQuery<int>($"SELECT count(*) AS \"Value\" FROM pragma_table_info({table}) WHERE name = {column}");
+        return await query.SingleAsync(cancellationToken) > 0;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^CREATE (UNIQUE )?(TABLE|INDEX) ")]
+    private static partial System.Text.RegularExpressions.Regex CreateStatement();
 
     // Six services (and their replicas) start together on one database: without the lock they race each other
     // creating the same database and tables, and all but one fail to start.
@@ -60,6 +95,7 @@ internal sealed class LedgerInitializer(IDbContextFactory<LedgerDbContext> conte
         {
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({SchemaLockKey})", cancellationToken);
             await db.Database.EnsureCreatedAsync(cancellationToken);
+            await UpgradeAsync(db, cancellationToken);
         }
         finally
         {

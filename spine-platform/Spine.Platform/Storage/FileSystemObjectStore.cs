@@ -16,6 +16,10 @@ public sealed class FileSystemObjectStore : IObjectStore
 {
     private readonly string _bucketRoot;
     private readonly bool _createBucket;
+    private int _swept;
+
+    /// <summary>A temporary file this old was left by a process killed mid-write: nothing will move it into place.</summary>
+    internal static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
 
     public FileSystemObjectStore(IOptions<StorageOptions> options)
     {
@@ -86,12 +90,34 @@ public sealed class FileSystemObjectStore : IObjectStore
         return new ObjectRef { Bucket = Bucket, Key = target.Key, ContentType = contentType, Length = length, Sha256 = sha256 };
     }
 
+    /// <summary>Deletes, once per process, the temporary files that writes cut by a kill left behind.</summary>
+    private static void SweepAbandoned(string temporaryFolder)
+    {
+        var before = DateTime.UtcNow - AbandonedAfter;
+        foreach (var file in new DirectoryInfo(temporaryFolder).EnumerateFiles().Where(f => f.LastWriteTimeUtc < before))
+        {
+            try
+            {
+                file.Delete();
+            }
+            catch (IOException)
+            {
+                // Another process's sweep took it first.
+            }
+        }
+    }
+
     /// <summary>Where an object will be written: its folders exist (durably), its temporary files do not yet.</summary>
     private PendingObject Prepare(string key)
     {
         var (dataPath, metaPath) = PathsOf(key);
         var temporaryFolder = Path.Combine(_bucketRoot, "tmp");
         Directory.CreateDirectory(temporaryFolder);
+        if (Interlocked.Exchange(ref _swept, 1) == 0)
+        {
+            SweepAbandoned(temporaryFolder);
+        }
+
         CreateFolderDurably(Path.GetDirectoryName(dataPath)!);
         CreateFolderDurably(Path.GetDirectoryName(metaPath)!);
         return new PendingObject(key, dataPath, metaPath, Path.Combine(temporaryFolder, Guid.NewGuid().ToString("n")), metaPath + "." + Guid.NewGuid().ToString("n") + ".tmp");

@@ -158,9 +158,17 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         var listed = new List<ObjectRef>(keys.Count);
         foreach (var key in keys.Order(StringComparer.Ordinal))
         {
-            if (await StatAsync(key, cancellationToken) is { } stored)
+            // An object the platform did not write (no SHA-256 to verify it by) is not listed, as the file store leaves
+            // out an object whose metadata is damaged: one foreign object does not fail the list (DIMSE recovery reads it).
+            try
             {
-                listed.Add(stored);
+                if (await StatAsync(key, cancellationToken) is { } stored)
+                {
+                    listed.Add(stored);
+                }
+            }
+            catch (ObjectIntegrityException)
+            {
             }
         }
 
@@ -177,7 +185,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                 .Where(pair => pair.Key.EndsWith(Sha256Metadata, StringComparison.OrdinalIgnoreCase))
                 .Select(pair => pair.Value)
                 .FirstOrDefault()
-                ?? throw new ObjectStoreException($"Object {Bucket}/{key} has no {Sha256Metadata} metadata: it was not written by Spine Platform.");
+                ?? throw new ObjectIntegrityException($"Object {Bucket}/{key} has no {Sha256Metadata} metadata: it was not written by Spine Platform and cannot be verified.");
             return new ObjectRef { Bucket = Bucket, Key = key, ContentType = stat.ContentType, Length = stat.Size, Sha256 = sha256 };
         }
         catch (Minio.Exceptions.ObjectNotFoundException)

@@ -315,6 +315,89 @@ public sealed class StorageScpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ten_thousand_mutated_pdus_on_established_associations_end_each_in_an_abort_a_release_or_a_close_and_the_server_keeps_serving()
+    {
+        await using var fuzzed = new DicomServer(
+            new DicomServerSettings { AeTitle = "SPINE", AllowedCallingAeTitles = new HashSet<string>(["MODALITY"], StringComparer.Ordinal), IdleTimeout = TimeSpan.FromMilliseconds(250), MaxAssociations = 128 },
+            _handler,
+            new IPEndPoint(IPAddress.Loopback, 0));
+        fuzzed.Start();
+        var sopClass = "1.2.840.10008.5.1.4.1.1.4";
+        var contexts = DicomClient.ContextsFor([(sopClass, DicomTransferSyntax.ExplicitVRLittleEndian.Uid)]);
+        var echo = new DimseCommand { CommandField = DimseCommand.CEchoRequest, AffectedSopClassUid = DimseCommand.VerificationSopClass, MessageId = 1 };
+        var store = new DimseCommand { CommandField = DimseCommand.CStoreRequest, AffectedSopClassUid = sopClass, MessageId = 2, Priority = 0, HasDataSet = true, AffectedSopInstanceUid = DicomUid.Generate() };
+        byte[][] valid = [PduCodec.EncodeData(1, isCommand: true, isLast: true, echo.Encode()), PduCodec.EncodeData(3, isCommand: true, isLast: true, store.Encode()), PduCodec.EncodeData(3, isCommand: false, isLast: true, new byte[64])];
+        var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+
+        // Seeded: bytes flipped, the PDU cut short or lengthened, its length field or type replaced; 64 associations at a time.
+        await Parallel.ForAsync(0, 10_000, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, _) =>
+        {
+            var random = new Random(i);
+            var pdu = Mutate(valid[i % valid.Length], random);
+            using var tcp = new TcpClient { NoDelay = true };
+            await tcp.ConnectAsync(IPAddress.Loopback, fuzzed.LocalEndpoint.Port);
+            var stream = tcp.GetStream();
+            await stream.WriteAsync(PduCodec.Encode(new AssociateRequest(new AssociationHeader("SPINE", "MODALITY", 65536, DicomUid.ImplementationClassUid, "FUZZ"), contexts)));
+            Assert.Equal(PduType.AssociateAccept, (await PduCodec.ReadAsync(stream, 1 << 20, CancellationToken.None))?.Type);
+            string outcome;
+            try
+            {
+                await stream.WriteAsync(pdu);
+                using var within = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                var answer = await PduCodec.ReadAsync(stream, 1 << 20, within.Token);
+                outcome = answer is null ? "closed" : answer.Value.Type.ToString();
+                if (answer?.Type == PduType.Data)
+                {
+                    // A mutation that left a valid message gets its answer; the association then ends at the idle time.
+                    outcome = (await PduCodec.ReadAsync(stream, 1 << 20, within.Token))?.Type.ToString() ?? "closed";
+                }
+            }
+            catch (IOException)
+            {
+                outcome = "closed";
+            }
+            catch (DicomNetworkException)
+            {
+                outcome = "closed"; // the server cut it mid-PDU
+            }
+
+            outcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+        });
+
+        Assert.Equal(10_000, outcomes.Values.Sum());
+        // A type byte mutated into A-RELEASE-RQ is a release the server grants; anything else it aborts or closes.
+        Assert.True(outcomes.Keys.All(o => o is "Abort" or "closed" or "ReleaseResponse"), string.Join(", ", outcomes.Select(o => $"{o.Key} {o.Value}")));
+        Assert.True(outcomes.GetValueOrDefault("Abort") > 9_000, string.Join(", ", outcomes.Select(o => $"{o.Key} {o.Value}")));
+        await using var client = await DicomClient.ConnectAsync("127.0.0.1", fuzzed.LocalEndpoint.Port, "MODALITY", "SPINE", DicomClient.ContextsFor([]));
+        Assert.Equal(DimseStatus.Success, await client.EchoAsync());
+    }
+
+    private static byte[] Mutate(byte[] valid, Random random)
+    {
+        var pdu = (byte[])valid.Clone();
+        switch (random.Next(5))
+        {
+            case 0:
+                for (var flips = random.Next(1, 8); flips > 0; flips--)
+                {
+                    pdu[random.Next(pdu.Length)] ^= (byte)random.Next(1, 256);
+                }
+
+                return pdu;
+            case 1:
+                return pdu[..random.Next(1, pdu.Length)];
+            case 2:
+                return [.. pdu, .. System.Security.Cryptography.RandomNumberGenerator.GetBytes(random.Next(1, 64))];
+            case 3:
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(pdu.AsSpan(2), (uint)random.Next());
+                return pdu;
+            default:
+                pdu[0] = (byte)random.Next(256);
+                return pdu;
+        }
+    }
+
+    [Fact]
     public async Task A_sender_that_trickles_pdus_is_aborted_when_its_message_outlasts_the_idle_time()
     {
         await using var strict = new DicomServer(

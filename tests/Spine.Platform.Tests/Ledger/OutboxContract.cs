@@ -180,6 +180,32 @@ public abstract partial class StudyLedgerContract
     }
 }
 
+/// <summary>A ledger made by 0.1.0 (no outbox, no Version column) is brought up to date at start.</summary>
+public abstract partial class StudyLedgerContract
+{
+    [Fact]
+    public async Task A_ledger_made_before_the_outbox_is_upgraded_at_start_and_keeps_its_studies()
+    {
+        var ledger = await CreateLedgerAsync();
+        var studyId = Guid.NewGuid();
+        await ledger.RegisterAsync(studyId, "2.25.47");
+        await using (var db = await Contexts.CreateDbContextAsync())
+        {
+            await db.Database.ExecuteSqlRawAsync("DROP TABLE outbox_messages");
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE studies DROP COLUMN \"Version\"");
+            await Assert.ThrowsAnyAsync<Exception>(() => ledger.FinishStageAsync(studyId, PipelineStage.Ingestion, StageOutcome.Completed, "20 instances", [Received(studyId)]));
+
+            await LedgerInitializer.UpgradeAsync(db, CancellationToken.None);
+            await LedgerInitializer.UpgradeAsync(db, CancellationToken.None); // every start runs it
+        }
+
+        Assert.True(await ledger.FinishStageAsync(studyId, PipelineStage.Ingestion, StageOutcome.Completed, "20 instances", [Received(studyId)]));
+        await using var upgraded = await Contexts.CreateDbContextAsync();
+        Assert.Single(await upgraded.Outbox.ToListAsync());
+        Assert.Equal(StudyStatus.InProgress, (await ledger.FindAsync(studyId))!.Status);
+    }
+}
+
 public sealed class ReceivedCollector(ConcurrentQueue<(Guid? MessageId, StudyReceived Message)> seen) : IConsumer<StudyReceived>
 {
     public Task Consume(ConsumeContext<StudyReceived> context)

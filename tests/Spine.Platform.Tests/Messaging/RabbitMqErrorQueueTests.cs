@@ -90,20 +90,26 @@ public sealed class RabbitMqErrorQueueTests(RabbitMqEndpoint broker) : IClassFix
         var queue = $"{prefix}-job";
         await channel.BasicPublishAsync(string.Empty, queue, true, new BasicProperties { MessageId = Guid.NewGuid().ToString() }, "{\"message\":{\"id\":1,\"poisoned\":false}}"u8.ToArray());
 
+        // Taken and handed back (the consumer died holding it) until the broker moves it to the poison queue; the publish
+        // and each hand-back are asynchronous, so the queue is polled rather than read once.
         var deliveries = 0;
-        for (var attempt = 0; attempt < 10; attempt++)
+        var poison = $"{prefix}-job_poison";
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while ((await channel.QueueDeclarePassiveAsync(poison)).MessageCount == 0 && DateTime.UtcNow < deadline)
         {
-            if (await channel.BasicGetAsync(queue, autoAck: false) is not { } delivered)
+            if (await channel.BasicGetAsync(queue, autoAck: false) is { } delivered)
             {
-                break;
+                deliveries++;
+                await channel.BasicNackAsync(delivered.DeliveryTag, multiple: false, requeue: true);
             }
-
-            deliveries++;
-            await channel.BasicNackAsync(delivered.DeliveryTag, multiple: false, requeue: true); // the consumer died holding it
+            else
+            {
+                await Task.Delay(50);
+            }
         }
 
         Assert.InRange(deliveries, 2, 3);
-        Assert.NotNull(await GetFromQueueAsync($"{prefix}-job_poison", TimeSpan.FromSeconds(10)));
+        Assert.NotNull(await GetFromQueueAsync(poison, TimeSpan.FromSeconds(10)));
         Assert.Null(await channel.BasicGetAsync(queue, autoAck: true));
     }
 

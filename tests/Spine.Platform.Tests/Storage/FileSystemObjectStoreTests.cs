@@ -32,6 +32,23 @@ public sealed class FileSystemObjectStoreTests : ObjectStoreContract, IDisposabl
     }
 
     [Fact]
+    public async Task Temporary_files_a_killed_writer_left_are_swept_by_the_next_process_and_fresh_ones_kept()
+    {
+        var temporary = Directory.CreateDirectory(Path.Combine(_root, "spine-test", "tmp")).FullName;
+        var abandoned = Path.Combine(temporary, "abandoned");
+        var fresh = Path.Combine(temporary, "another-writer-now");
+        await File.WriteAllBytesAsync(abandoned, new byte[10]);
+        await File.WriteAllBytesAsync(fresh, new byte[10]);
+        File.SetLastWriteTimeUtc(abandoned, DateTime.UtcNow - FileSystemObjectStore.AbandonedAfter - TimeSpan.FromMinutes(1));
+        var restarted = new FileSystemObjectStore(Options.Create(new StorageOptions { Bucket = "spine-test", FileSystem = { Root = _root } }));
+
+        await restarted.PutAsync($"tests/{Guid.NewGuid():n}/x.bin", new MemoryStream([1]), "application/octet-stream");
+
+        Assert.False(File.Exists(abandoned));
+        Assert.True(File.Exists(fresh));
+    }
+
+    [Fact]
     public async Task A_write_whose_source_fails_leaves_the_previous_object_and_no_temporary_file()
     {
         var key = $"tests/{Guid.NewGuid():n}/instance.dcm";

@@ -53,6 +53,19 @@ public sealed class S3ObjectStoreTests : ObjectStoreContract, IClassFixture<S3En
     }
 
     [Fact]
+    public async Task An_object_another_client_wrote_without_a_sha256_is_left_out_of_lists_and_stat_says_it_cannot_be_verified()
+    {
+        var folder = $"studies/{Guid.NewGuid():n}/instances/";
+        var ours = await _store.PutAsync(folder + "a.dcm", new MemoryStream([1, 2, 3]), "application/dicom");
+        using var raw = new MinioClient().WithEndpoint(_s3.Endpoint).WithCredentials(_s3.AccessKey, _s3.SecretKey).Build();
+        await raw.PutObjectAsync(new PutObjectArgs().WithBucket(_bucket).WithObject(folder + "foreign.dcm").WithStreamData(new MemoryStream([9, 9])).WithObjectSize(2));
+
+        Assert.Equal([ours], await _store.ListAsync(folder));
+        var error = await Assert.ThrowsAsync<ObjectIntegrityException>(() => _store.StatAsync(folder + "foreign.dcm"));
+        Assert.Contains("not written by Spine Platform", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bucket_is_created_at_start_and_reported_ready()
     {
         Assert.True(await _store.IsReadyAsync());
