@@ -31,6 +31,7 @@ public sealed partial class OpenStudies(StudyIntake intake, IOptions<IngestionOp
     public async Task<(Guid StudyId, bool Stored)> AddAsync(Guid sender, string source, string studyInstanceUid, string sopInstanceUid, DicomFile file, ReadOnlyMemory<byte> part10, CancellationToken cancellationToken)
     {
         OpenStudy study;
+        Task begun;
         lock (_lock)
         {
             if (!_open.TryGetValue(studyInstanceUid, out study!))
@@ -46,17 +47,15 @@ public sealed partial class OpenStudies(StudyIntake intake, IOptions<IngestionOp
             {
                 return (study.StudyId, false);
             }
+
+            // Until the ledger knows the study, a restart could not find it. One registration however many senders
+            // bring its first instances at once; a failed one is tried again with the next instance.
+            begun = study.Begun ??= intake.BeginAsync(study.StudyId, studyInstanceUid, source, CancellationToken.None);
         }
 
         try
         {
-            // Until the ledger knows the study, a restart could not find it; a failed attempt is retried with the next instance.
-            if (!study.Begun)
-            {
-                await intake.BeginAsync(study.StudyId, studyInstanceUid, source, cancellationToken);
-                study.Begun = true;
-            }
-
+            await begun;
             var stored = await intake.StoreInstanceAsync(study.StudyId, file, part10, cancellationToken);
             lock (_lock)
             {
@@ -71,6 +70,10 @@ public sealed partial class OpenStudies(StudyIntake intake, IOptions<IngestionOp
             lock (_lock)
             {
                 study.Received.Remove(sopInstanceUid);
+                if (begun.IsFaulted && ReferenceEquals(study.Begun, begun))
+                {
+                    study.Begun = null;
+                }
             }
 
             throw;
@@ -152,7 +155,7 @@ public sealed partial class OpenStudies(StudyIntake intake, IOptions<IngestionOp
                 continue;
             }
 
-            var study = new OpenStudy(record.StudyId, record.StudyInstanceUid) { LastInstanceAt = time.GetTimestamp(), Begun = true };
+            var study = new OpenStudy(record.StudyId, record.StudyInstanceUid) { LastInstanceAt = time.GetTimestamp(), Begun = Task.CompletedTask };
             study.Instances.AddRange(instances);
             study.Received.UnionWith(instances.Select(i => i.SopInstanceUid));
             study.Sources.Add("recovered");
@@ -202,8 +205,8 @@ public sealed partial class OpenStudies(StudyIntake intake, IOptions<IngestionOp
 
         public string? TraceParent { get; init; }
 
-        /// <summary>The ledger records the study's ingestion as started (two senders may both record it: harmless).</summary>
-        public bool Begun { get; set; }
+        /// <summary>The ledger's record that the study's ingestion started: asked for once, awaited by every instance.</summary>
+        public Task? Begun { get; set; }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Study {StudyId}: {Instances} instances received before a restart, waiting for the rest")]

@@ -89,6 +89,8 @@ internal static class DimseBench
             Console.WriteLine();
             Console.WriteLine("storescp discarding is dcmtk's storescp --ignore (received, never stored). With TCP_NODELAY=1 it shows the most storescu can send here; with the defaults it waits on delayed acknowledgements as Orthanc does.");
 
+            // Stopped before it is disposed, as a service is: the studies still open are left to the next start, not cut off.
+            await host.StopAsync(CancellationToken.None);
             return ExitCodes.Success;
         }
         finally
