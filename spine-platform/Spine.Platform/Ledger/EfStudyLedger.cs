@@ -38,7 +38,7 @@ internal sealed class EfStudyLedger(IDbContextFactory<LedgerDbContext> contexts,
     }
 
     public Task RecordAsync(Guid studyId, PipelineStage stage, StageOutcome outcome, string? detail = null, CancellationToken cancellationToken = default) =>
-        ChangeAsync(studyId, stage, (db, study, now) =>
+        ChangeAsync(studyId, stage: null, (db, study, now) =>
         {
             Append(db, study, stage, outcome, detail, now);
             return true;
@@ -79,16 +79,17 @@ internal sealed class EfStudyLedger(IDbContextFactory<LedgerDbContext> contexts,
         || study.Transitions.Any(t => t.Stage == stage && t.Outcome != StageOutcome.Started);
 
     /// <summary>
-    /// Reads the study with its transitions of the stage, lets <paramref name="change"/> decide and change, and saves; when
-    /// another process changed the study meanwhile (its Version moved), reads and decides again.
+    /// Reads the study (with its transitions of <paramref name="stage"/> when one is named), lets <paramref name="change"/>
+    /// decide and change, and saves; when another process changed the study meanwhile (its Version moved), reads and
+    /// decides again.
     /// </summary>
-    private async Task<bool> ChangeAsync(Guid studyId, PipelineStage stage, Func<LedgerDbContext, StudyRecord, DateTimeOffset, bool> change, CancellationToken cancellationToken)
+    private async Task<bool> ChangeAsync(Guid studyId, PipelineStage? stage, Func<LedgerDbContext, StudyRecord, DateTimeOffset, bool> change, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var study = await db.Studies.Include(s => s.Transitions.Where(t => t.Stage == stage))
-                .SingleOrDefaultAsync(s => s.StudyId == studyId, cancellationToken)
+            IQueryable<StudyRecord> studies = stage is { } of ? db.Studies.Include(s => s.Transitions.Where(t => t.Stage == of)) : db.Studies;
+            var study = await studies.SingleOrDefaultAsync(s => s.StudyId == studyId, cancellationToken)
                 ?? throw new InvalidOperationException($"Study {studyId} is not in the ledger; register it before recording stages.");
             if (!change(db, study, clock.GetUtcNow()))
             {

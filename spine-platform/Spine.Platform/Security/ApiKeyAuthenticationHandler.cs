@@ -14,7 +14,7 @@ namespace Spine.Platform.Security;
 /// <c>Authorization: Bearer KEY</c>. Keys are compared as SHA-256 digests in constant time, all of them every time.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IOptions<SecurityOptions> security)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyRing keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -28,24 +28,9 @@ internal sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        ApiKeyClient? match = null;
-        foreach (var client in security.Value.ApiKeys)
-        {
-            if (CryptographicOperations.FixedTimeEquals(digest, SHA256.HashData(Encoding.UTF8.GetBytes(client.Key))))
-            {
-                match = client;
-            }
-        }
-
-        if (match is null)
-        {
-            return Task.FromResult(AuthenticateResult.Fail("the API key is not one of Spine:Security:ApiKeys"));
-        }
-
-        Claim[] claims = [new(ClaimTypes.Name, match.Name), .. SpineRoles.Parse(match.Roles).Select(role => new Claim(ClaimTypes.Role, role))];
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        return Task.FromResult(keys.Find(presented) is { } claims
+            ? AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName))
+            : AuthenticateResult.Fail("the API key is not one of Spine:Security:ApiKeys"));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -68,6 +53,33 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     /// <summary>A compact JWS: three base64url parts separated by two dots (an API key has no dots).</summary>
     internal static bool LooksLikeJwt(string credential) => credential.Count(c => c == '.') == 2;
+}
+
+/// <summary>
+/// The configured keys as SHA-256 digests with the claims each grants, computed once: a request hashes only the key it
+/// presents and compares it with every digest in constant time, all of them every time.
+/// </summary>
+internal sealed class ApiKeyRing(IOptions<SecurityOptions> security)
+{
+    private readonly (byte[] Digest, Claim[] Claims)[] _keys = [.. security.Value.ApiKeys.Select(client => (
+        SHA256.HashData(Encoding.UTF8.GetBytes(client.Key)),
+        (Claim[])[new(ClaimTypes.Name, client.Name), .. SpineRoles.Parse(client.Roles).Select(role => new Claim(ClaimTypes.Role, role))]))];
+
+    /// <summary>The claims of the key presented, or null when it is none of them.</summary>
+    public Claim[]? Find(string presented)
+    {
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        Claim[]? match = null;
+        foreach (var (candidate, claims) in _keys)
+        {
+            if (CryptographicOperations.FixedTimeEquals(digest, candidate))
+            {
+                match = claims;
+            }
+        }
+
+        return match;
+    }
 }
 
 /// <summary>With <c>Spine:Security:AllowAnonymous</c>: every caller is "anonymous" with every role.</summary>

@@ -38,9 +38,9 @@ public static partial class SpineSecurityExtensions
             scheme.ForwardDefaultSelector = context => SchemeFor(context.Request, security.Value));
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<SecurityOptions>>((bearer, security) =>
             ConfigureBearer(bearer, security.Value.Jwt));
-        services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build())
-            .SetDefaultPolicy(new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build());
+        var authenticated = new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build();
+        services.AddAuthorizationBuilder().SetFallbackPolicy(authenticated).SetDefaultPolicy(authenticated);
+        services.AddSingleton<ApiKeyRing>();
         services.AddAuthorization(authorization =>
         {
             foreach (var role in SpineRoles.All)
