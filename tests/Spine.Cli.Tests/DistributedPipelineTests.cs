@@ -10,8 +10,8 @@ namespace Spine.Cli.Tests;
 /// </summary>
 [Trait(TestTraits.Category, TestTraits.Integration)]
 [Collection(RealServicesCollection.Name)]
-public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, S3Endpoint s3, PostgresEndpoint postgres, Xunit.Abstractions.ITestOutputHelper output)
-    : IClassFixture<RabbitMqEndpoint>, IClassFixture<S3Endpoint>, IClassFixture<PostgresEndpoint>, IDisposable
+public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, FaultsRabbitMqEndpoint restartedBroker, S3Endpoint s3, PostgresEndpoint postgres, Xunit.Abstractions.ITestOutputHelper output)
+    : IClassFixture<RabbitMqEndpoint>, IClassFixture<FaultsRabbitMqEndpoint>, IClassFixture<S3Endpoint>, IClassFixture<PostgresEndpoint>, IDisposable
 {
     private const string ReportExchange = "Spine.Contracts.V1:StudyReportPublished";
     private static readonly TimeSpan StudyLimit = TimeSpan.FromMinutes(4);
@@ -75,13 +75,7 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, S3Endpoint
 
         using (var reporting = pipeline.Client("reporting"))
         {
-            var deadline = DateTime.UtcNow + StudyLimit;
-            while (!await AnyAsync(reporting, studies, "Segmentation", "Started"))
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"segmentation never started.\n{pipeline.Errors()}");
-                await Task.Delay(20);
-            }
-
+            await WaitForSegmentationToStartAsync(pipeline, reporting, studies);
             await pipeline.KillAsync("segmentation");
 
             // The kill came mid-study: a study began segmentation and did not finish it.
@@ -220,6 +214,45 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, S3Endpoint
         Assert.All(studies, study => Assert.Single(reports.Where(r => r.Message["studyId"]!.GetValue<string>() == study.ToString()).Select(r => r.MessageId).Distinct()));
     }
 
+    [Fact]
+    public async Task A_broker_restarted_mid_run_loses_no_study_and_reports_each_once()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = 767600 + i, Distractors = false }), Path.Combine(_root, "in", "restart", $"s{i}"));
+        }
+
+        using var traces = new OtlpTraceReceiver();
+        // A durable subscriber queue: what is published before the restart waits in it, as it would for a hospital's subscriber.
+        await using var tap = await RabbitMqEventTap.BindAsync(restartedBroker.Url, ReportExchange, restartedBroker.NewPrefix("tap"));
+        await using var pipeline = await DistributedPipeline.StartAsync(restartedBroker, s3, postgres, traces, Path.Combine(_root, "in"));
+        var studies = await pipeline.ImportAsync("restart");
+        Assert.Equal(3, studies.Count);
+
+        // The broker goes down once the studies are in the analysis stages, for 15 s: every service loses its connection,
+        // unacknowledged messages return to their queues on disk, the outbox relays keep what they could not publish.
+        using (var reporting = pipeline.Client("reporting"))
+        {
+            await WaitForSegmentationToStartAsync(pipeline, reporting, studies);
+        }
+
+        await restartedBroker.StopAsync();
+        await Task.Delay(TimeSpan.FromSeconds(15));
+        await restartedBroker.StartAsync();
+
+        foreach (var study in studies)
+        {
+            var detail = await pipeline.WaitForOutcomeAsync(study, StudyLimit);
+            Assert.True(detail["study"]!["status"]!.GetValue<string>() == "Completed", $"{detail.ToJsonString()}\n{pipeline.Errors()}");
+        }
+
+        var reports = await ReportEnvelopesAsync(tap, studies, StudyLimit);
+        var queues = await pipeline.StopAndReadQueuesAsync();
+        Assert.All(queues, queue => Assert.True(queue.Value == 0, $"{queue.Key} still holds {queue.Value} messages"));
+        reports.AddRange(await tap.DrainEnvelopesAsync());
+        Assert.All(studies, study => Assert.Single(reports.Where(r => r.Message["studyId"]!.GetValue<string>() == study.ToString()).Select(r => r.MessageId).Distinct()));
+    }
+
     /// <summary>The reports the tap receives until there is one for each study (or the time is up).</summary>
     private static async Task<List<JsonNode>> ReportsAsync(RabbitMqEventTap tap, IReadOnlyCollection<Guid> studies, TimeSpan within) =>
         [.. (await ReportEnvelopesAsync(tap, studies, within)).Select(r => r.Message)];
@@ -235,6 +268,16 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, S3Endpoint
         }
 
         return reports;
+    }
+
+    private static async Task WaitForSegmentationToStartAsync(DistributedPipeline pipeline, HttpClient reporting, IReadOnlyCollection<Guid> studies)
+    {
+        var deadline = DateTime.UtcNow + StudyLimit;
+        while (!await AnyAsync(reporting, studies, "Segmentation", "Started"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"segmentation never started.\n{pipeline.Errors()}");
+            await Task.Delay(20);
+        }
     }
 
     private static async Task<bool> AnyAsync(HttpClient reporting, IEnumerable<Guid> studies, string stage, string outcome)

@@ -166,3 +166,13 @@ public sealed class RestartableRabbitMqEndpoint : RabbitMqEndpoint
 
     protected override string Instance => "restartable";
 }
+
+/// <summary>A broker of its own for the six-process fault suite, which restarts it while studies run.</summary>
+public sealed class FaultsRabbitMqEndpoint : RabbitMqEndpoint
+{
+    protected override string UrlVariable => "SPINE_TEST_FAULTS_RABBITMQ_URL";
+
+    protected override string ManagementUrlVariable => "SPINE_TEST_FAULTS_RABBITMQ_MANAGEMENT_URL";
+
+    protected override string Instance => "faults";
+}

@@ -5,32 +5,35 @@ using RabbitMQ.Client;
 namespace Spine.Testing;
 
 /// <summary>
-/// A downstream subscriber for tests: an exclusive queue bound to the exchange MassTransit publishes a message type
-/// to, read with plain RabbitMQ.Client, so the test sees exactly what a subscribing hospital system would receive.
+/// A downstream subscriber for tests: a queue bound to the exchange MassTransit publishes a message type to, read with
+/// plain RabbitMQ.Client, so the test sees exactly what a subscribing hospital system would receive. An exclusive
+/// queue by default; a durable one of a given name for a test that restarts the broker (the tap then reconnects).
 /// </summary>
 public sealed class RabbitMqEventTap : IAsyncDisposable
 {
-    private readonly IConnection _connection;
-    private readonly IChannel _channel;
+    private readonly Uri _broker;
     private readonly string _queue;
+    private IConnection _connection;
+    private IChannel _channel;
 
-    private RabbitMqEventTap(IConnection connection, IChannel channel, string queue)
+    private RabbitMqEventTap(Uri broker, IConnection connection, IChannel channel, string queue)
     {
-        _connection = connection;
-        _channel = channel;
-        _queue = queue;
+        (_broker, _connection, _channel, _queue) = (broker, connection, channel, queue);
     }
 
     /// <param name="exchange">MassTransit's exchange of the message type: its full name, for example <c>Spine.Contracts.V1:StudyReportPublished</c>.</param>
-    public static async Task<RabbitMqEventTap> BindAsync(Uri broker, string exchange)
+    /// <param name="durableQueue">A durable queue of this name, which outlives a broker restart with the messages in it.</param>
+    public static async Task<RabbitMqEventTap> BindAsync(Uri broker, string exchange, string? durableQueue = null)
     {
         var connection = await new ConnectionFactory { Uri = broker }.CreateConnectionAsync();
         var channel = await connection.CreateChannelAsync();
         // Declared as MassTransit declares it (durable fanout), so whichever comes first, both agree.
         await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
-        var queue = (await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true)).QueueName;
+        var queue = durableQueue is null
+            ? (await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true)).QueueName
+            : (await channel.QueueDeclareAsync(durableQueue, durable: true, exclusive: false, autoDelete: false)).QueueName;
         await channel.QueueBindAsync(queue, exchange, string.Empty);
-        return new RabbitMqEventTap(connection, channel, queue);
+        return new RabbitMqEventTap(broker, connection, channel, queue);
     }
 
     /// <summary>The <c>message</c> bodies of the MassTransit envelopes received so far, removed from the queue.</summary>
@@ -40,6 +43,15 @@ public sealed class RabbitMqEventTap : IAsyncDisposable
     public async Task<IReadOnlyList<(string? MessageId, JsonNode Message)>> DrainEnvelopesAsync()
     {
         var messages = new List<(string?, JsonNode)>();
+        if (!_channel.IsOpen)
+        {
+            // The broker went away and came back: the durable queue kept what arrived meanwhile.
+            _channel.Dispose();
+            _connection.Dispose();
+            _connection = await new ConnectionFactory { Uri = _broker }.CreateConnectionAsync();
+            _channel = await _connection.CreateChannelAsync();
+        }
+
         while (await _channel.BasicGetAsync(_queue, autoAck: true) is { } delivery)
         {
             var envelope = JsonNode.Parse(Encoding.UTF8.GetString(delivery.Body.Span))!;
@@ -51,8 +63,16 @@ public sealed class RabbitMqEventTap : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _channel.CloseAsync();
-        await _connection.CloseAsync();
+        if (_channel.IsOpen)
+        {
+            await _channel.CloseAsync();
+        }
+
+        if (_connection.IsOpen)
+        {
+            await _connection.CloseAsync();
+        }
+
         _channel.Dispose();
         _connection.Dispose();
     }

@@ -30,11 +30,16 @@ public sealed class SpineProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>The process's peak resident memory so far (Linux's VmHWM), in MiB; 0 once it has exited.</summary>
-    public double PeakResidentMiB()
+    public double PeakResidentMiB() => StatusMiB("VmHWM:");
+
+    /// <summary>The process's resident memory now (Linux's VmRSS), in MiB; 0 once it has exited.</summary>
+    public double ResidentMiB() => StatusMiB("VmRSS:");
+
+    private double StatusMiB(string field)
     {
         try
         {
-            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
             return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException)

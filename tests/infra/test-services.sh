@@ -6,8 +6,8 @@
 #   tests/infra/test-services.sh start            install what is missing, start all three, write the env file
 #   tests/infra/test-services.sh stop             stop all three
 #   tests/infra/test-services.sh env              print the env file (source it to run tests by hand)
-#   tests/infra/test-services.sh rabbitmq-stop    stop the "restartable" broker (the restart test uses this)
-#   tests/infra/test-services.sh rabbitmq-start   start it again on the same port and data
+#   tests/infra/test-services.sh rabbitmq-stop [INSTANCE]    stop a broker the tests restart ("restartable" or "faults")
+#   tests/infra/test-services.sh rabbitmq-start [INSTANCE]   start it again on the same port and data
 #
 # State lives in .test-services/ at the repository root (git-ignored). Ports can be moved with SPINE_TEST_AMQP_PORT,
 # SPINE_TEST_S3_PORT and SPINE_TEST_PG_PORT.
@@ -62,9 +62,16 @@ install() {
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1; }
 
-# Two brokers: "main" for most tests, and "restartable", which the restart test stops and starts without
-# disturbing tests that run at the same time on the main one.
-rabbitmq_port() { if [ "$1" = restartable ]; then echo $((amqp_port + 1)); else echo "$amqp_port"; fi; }
+# Three brokers: "main" for most tests; "restartable", which the bus's restart test stops and starts; "faults", which
+# the six-process fault suite restarts. Each restart so disturbs no test running at the same time on another broker.
+brokers=(main restartable faults)
+rabbitmq_port() {
+  case "$1" in
+    restartable) echo $((amqp_port + 1)) ;;
+    faults) echo $((amqp_port + 2)) ;;
+    *) echo "$amqp_port" ;;
+  esac
+}
 rabbitmq_management_port() { echo $(($(rabbitmq_port "$1") + 2000)); }
 
 rabbitmq_env() { # instance
@@ -150,6 +157,8 @@ export SPINE_TEST_RABBITMQ_URL=amqp://guest:guest@127.0.0.1:$(rabbitmq_port main
 export SPINE_TEST_RESTARTABLE_RABBITMQ_URL=amqp://guest:guest@127.0.0.1:$(rabbitmq_port restartable)/
 export SPINE_TEST_RABBITMQ_MANAGEMENT_URL=http://127.0.0.1:$(rabbitmq_management_port main)/
 export SPINE_TEST_RESTARTABLE_RABBITMQ_MANAGEMENT_URL=http://127.0.0.1:$(rabbitmq_management_port restartable)/
+export SPINE_TEST_FAULTS_RABBITMQ_URL=amqp://guest:guest@127.0.0.1:$(rabbitmq_port faults)/
+export SPINE_TEST_FAULTS_RABBITMQ_MANAGEMENT_URL=http://127.0.0.1:$(rabbitmq_management_port faults)/
 export SPINE_TEST_RABBITMQ_CONTROL="$root/tests/infra/test-services.sh"
 export SPINE_TEST_S3_ENDPOINT=127.0.0.1:$s3_port
 export SPINE_TEST_S3_ACCESS_KEY=S3RVER
@@ -162,16 +171,18 @@ case "${1:-}" in
   start)
     mkdir -p "$state"
     install
-    rabbitmq_stop main; rabbitmq_stop restartable; s3_stop; pg_stop
+    for b in "${brokers[@]}"; do rabbitmq_stop "$b"; done
+    s3_stop; pg_stop
     # Every run starts from empty brokers and bucket store: what a killed earlier run left cannot meet this one.
-    rm -rf "$state/rabbitmq-main/mnesia" "$state/rabbitmq-restartable/mnesia" "$state/s3/data"
-    rabbitmq_launch main; rabbitmq_launch restartable
+    for b in "${brokers[@]}"; do rm -rf "$state/rabbitmq-$b/mnesia"; done
+    rm -rf "$state/s3/data"
+    for b in "${brokers[@]}"; do rabbitmq_launch "$b"; done
     s3_start; pg_start
-    rabbitmq_wait main; rabbitmq_wait restartable
+    for b in "${brokers[@]}"; do rabbitmq_wait "$b"; done
     write_env
     log "endpoints written to $state/env"
     ;;
-  stop) rabbitmq_stop main; rabbitmq_stop restartable; s3_stop; pg_stop; log "stopped" ;;
+  stop) for b in "${brokers[@]}"; do rabbitmq_stop "$b"; done; s3_stop; pg_stop; log "stopped" ;;
   env) cat "$state/env" ;;
   rabbitmq-stop) rabbitmq_stop "${2:-restartable}"; log "RabbitMQ (${2:-restartable}) stopped" ;;
   rabbitmq-start) rabbitmq_start "${2:-restartable}" ;;

@@ -30,7 +30,7 @@ public sealed class DicomClient : IAsyncDisposable
         (_tcp, _network, Accepted, _timeout) = (tcp, network, accepted, timeout);
         Contexts = accepted.Contexts.Where(c => c.Accepted)
             .ToDictionary(c => c.Id, c => (request.Contexts.First(p => p.Id == c.Id).AbstractSyntax, c.TransferSyntax));
-        _channel = new DimseChannel(network, request.Header.MaxPduLength, accepted.Header.MaxPduLength, Contexts.Keys.ToHashSet());
+        _channel = new DimseChannel(network, request.Header.MaxPduLength, accepted.Header.MaxPduLength, Contexts.ToDictionary(c => c.Key, c => c.Value.TransferSyntax));
     }
 
     public AssociateAccept Accepted { get; }

@@ -239,7 +239,7 @@ public sealed class DicomServer : IAsyncDisposable
             activity?.SetTag(DicomNetworkTelemetry.CallingAeTag, association.CallingAeTitle);
             activity?.SetTag("dicom.called_ae", association.CalledAeTitle);
             activity?.SetTag("dicom.presentation_contexts", accepted.Count);
-            using var channel = new DimseChannel(connection, _settings.MaxPduLength, request.Header.MaxPduLength, accepted.Keys.ToHashSet(), _settings.MaxDataSetLength);
+            using var channel = new DimseChannel(connection, _settings.MaxPduLength, request.Header.MaxPduLength, accepted.ToDictionary(c => c.Key, c => c.Value.TransferSyntax), _settings.MaxDataSetLength);
             released = await ServeMessagesAsync(channel, connection, association, activity, cancellationToken);
             ending = released ? "released" : "aborted";
         }

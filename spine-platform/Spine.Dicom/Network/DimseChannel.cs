@@ -28,9 +28,11 @@ public sealed record ConnectionClosed : UpperLayerEvent;
 /// being assembled live in arrays rented from the shared pool (returned on dispose), so a stream of large instances
 /// does not allocate a large-object-heap array per PDU and per instance.
 /// </summary>
+/// <param name="acceptedContexts">The accepted presentation contexts: id to transfer syntax UID.</param>
 /// <param name="maxDataSetLength">The longest data set a peer may send; a longer one ends the association (the caller
-/// answers A-ABORT) before it can hold the memory, so a sender that never sends the last fragment cannot grow the process.</param>
-public sealed class DimseChannel(Stream connection, uint ourMaxPduLength, uint peerMaxPduLength, IReadOnlySet<byte> acceptedContexts, long maxDataSetLength = DimseChannel.DefaultMaxDataSetLength) : IDisposable
+/// answers A-ABORT) before it can hold the memory, so a sender that never sends the last fragment cannot grow the process.
+/// An element that declares a value reaching beyond it ends the association as soon as its header arrives.</param>
+public sealed class DimseChannel(Stream connection, uint ourMaxPduLength, uint peerMaxPduLength, IReadOnlyDictionary<byte, string> acceptedContexts, long maxDataSetLength = DimseChannel.DefaultMaxDataSetLength) : IDisposable
 {
     /// <summary>512 MiB: beyond any single lumbar MR instance, including enhanced multi-frame ones.</summary>
     public const long DefaultMaxDataSetLength = 512L * 1024 * 1024;
@@ -48,6 +50,7 @@ public sealed class DimseChannel(Stream connection, uint ourMaxPduLength, uint p
     private byte[]? _pdu;
     private byte[] _dataSet = [];
     private int _dataSetLength;
+    private DeclaredLengthGuard? _guard;
 
     /// <summary>The next event; an idle association is a <see cref="TimeoutException"/>.</summary>
     public async Task<UpperLayerEvent> ReceiveAsync(TimeSpan idleTimeout, CancellationToken cancellationToken)
@@ -98,7 +101,7 @@ public sealed class DimseChannel(Stream connection, uint ourMaxPduLength, uint p
             }
 
             var fragment = _pending.Dequeue();
-            if (!acceptedContexts.Contains(fragment.ContextId))
+            if (!acceptedContexts.ContainsKey(fragment.ContextId))
             {
                 throw new DicomNetworkException($"PDV on presentation context {fragment.ContextId}, which was not accepted.", abortReason: 6);
             }
@@ -127,6 +130,8 @@ public sealed class DimseChannel(Stream connection, uint ourMaxPduLength, uint p
                 {
                     return new MessageReceived(fragment.ContextId, header, null);
                 }
+
+                _guard = DeclaredLengthGuard.For(DicomTransferSyntax.FromUid(acceptedContexts[fragment.ContextId]), Math.Min(maxDataSetLength, Array.MaxLength));
             }
             else
             {
@@ -240,6 +245,7 @@ public sealed class DimseChannel(Stream connection, uint ourMaxPduLength, uint p
 
         fragment.CopyTo(_dataSet.AsSpan(_dataSetLength));
         _dataSetLength += fragment.Length;
+        _guard?.Check(_dataSet.AsSpan(0, _dataSetLength));
     }
 
     private async Task<PooledPdu?> ReadWithinAsync(TimeSpan within, CancellationToken idle, CancellationToken cancellationToken)
