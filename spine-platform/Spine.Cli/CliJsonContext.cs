@@ -8,4 +8,5 @@ namespace Spine.Cli;
 [JsonSerializable(typeof(Commands.PixelsDescription))]
 [JsonSerializable(typeof(Commands.FuzzSummary))]
 [JsonSerializable(typeof(Commands.PhantomSummary))]
+[JsonSerializable(typeof(Spine.Ingestion.ImportRequest))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -33,3 +33,25 @@ public sealed class DimseBenchTests
         Assert.Matches(@"\| TCP_NODELAY=1, 4 associations at once \| \d+\.\d \| \d+\.\d \| \d+\.\d \| \d+\.\d \| \d+\.\d\d \| \d+\.\d\d \|", spine.StandardOutput);
     }
 }
+
+/// <summary>Six service processes on the test servers (kept small here; the README's figures are the full run).</summary>
+[Trait(TestTraits.Category, TestTraits.Integration)]
+[Collection(RealServicesCollection.Name)]
+public sealed class ResilienceBenchTests(RabbitMqEndpoint broker, S3Endpoint s3, PostgresEndpoint postgres)
+    : IClassFixture<RabbitMqEndpoint>, IClassFixture<S3Endpoint>, IClassFixture<PostgresEndpoint>
+{
+    [Fact]
+    public async Task Resilience_bench_counts_each_study_reported_once_through_kills_and_a_load_and_prints_the_peak_memory_of_each_service()
+    {
+        await using var spine = await SpineProcess.RunAsync(
+            ["bench", "resilience", "--studies", "1", "--load", "2", "--scenario", "kill", "load",
+             "--broker", broker.Url.ToString(), "--broker-management", broker.ManagementUrl.ToString(), "--s3", s3.Endpoint, "--s3-access-key", s3.AccessKey, "--s3-secret-key", s3.SecretKey, "--ledger", postgres.AdminConnectionString,
+             "--models", Path.Combine(RepositoryLayout.Root, "models")],
+            TimeSpan.FromMinutes(6));
+
+        Assert.True(spine.ExitCode == 0, $"{spine.StandardOutput}\n{spine.StandardError}");
+        Assert.Matches(@"\| each of the six services SIGKILLed once, at random moments, and restarted \| 1 \| 1 \| 0 \| 0 \| 0 \| 0 \| \d+ \(\w+\) \| \d+ \|", spine.StandardOutput);
+        Assert.Matches(@"\| 2 studies at once, no fault \| 2 \| 2 \| 0 \| 0 \| 0 \| 0 \| \d+ \(\w+\) \| \d+ \|", spine.StandardOutput);
+        Assert.Matches(@"\| load \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \|", spine.StandardOutput);
+    }
+}

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Spine.Phantom;
+using Spine.Cli.Resilience;
 using Spine.Testing;
 
 namespace Spine.Cli.Tests;
@@ -270,7 +271,7 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, FaultsRabb
         return reports;
     }
 
-    private static async Task WaitForSegmentationToStartAsync(DistributedPipeline pipeline, HttpClient reporting, IReadOnlyCollection<Guid> studies)
+    private static async Task WaitForSegmentationToStartAsync(ServiceFleet pipeline, HttpClient reporting, IReadOnlyCollection<Guid> studies)
     {
         var deadline = DateTime.UtcNow + StudyLimit;
         while (!await AnyAsync(reporting, studies, "Segmentation", "Started"))
@@ -308,7 +309,7 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, FaultsRabb
             if (import is not null)
             {
                 services = spans.Where(s => s.TraceId == import.TraceId).Select(s => s.Service).Distinct().Order(StringComparer.Ordinal).ToList();
-                if (services.Count == DistributedPipeline.ServiceNames.Length)
+                if (services.Count == DistributedPipeline.ServiceNames.Count)
                 {
                     return services;
                 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Spine.Platform.Diagnostics;
 using Spine.Testing;
 
 namespace Spine.Cli.Tests;
@@ -39,7 +40,7 @@ public sealed class ServeHealthTests
 internal static class HealthEndpoint
 {
     /// <summary>Polls until the endpoint answers at all (any status); fails with the process's output if it never does.</summary>
-    public static async Task<HttpResponseMessage> WaitForAnswerAsync(HttpClient http, string path, SpineProcess process, TimeSpan within, HttpStatusCode? wanted = null)
+    public static async Task<HttpResponseMessage> WaitForAnswerAsync(HttpClient http, string path, ChildProcess process, TimeSpan within, HttpStatusCode? wanted = null)
     {
         var deadline = DateTime.UtcNow + within;
         while (DateTime.UtcNow < deadline)
@@ -136,7 +137,7 @@ public sealed class ServeAnalysisServicesTests
     }
 
     /// <summary>Runs <c>spine serve --services segmentation</c> in the embedded configuration with one setting changed; it is expected to stop.</summary>
-    private static async Task<SpineProcess> RunSegmentationAsync(Func<string, (string Name, string Value)> setting)
+    private static async Task<ChildProcess> RunSegmentationAsync(Func<string, (string Name, string Value)> setting)
     {
         var data = Path.Combine(Path.GetTempPath(), "spine-serve-" + Guid.NewGuid().ToString("n"));
         var environment = new Dictionary<string, string>

@@ -3,6 +3,7 @@ using System.Globalization;
 using Spine.Cli;
 using Spine.Contracts.V1;
 using Spine.Dicom;
+using Spine.Platform.Diagnostics;
 using Spine.Ingestion;
 using Spine.Phantom;
 using Spine.Reporting;

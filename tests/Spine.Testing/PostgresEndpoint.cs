@@ -37,13 +37,7 @@ public sealed class PostgresEndpoint : IAsyncLifetime
     public string ConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database }.ConnectionString;
 
-    public async Task DropDatabaseAsync(string database)
-    {
-        await using var admin = new NpgsqlConnection(AdminConnectionString);
-        await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
-    }
+    public Task DropDatabaseAsync(string database) => Spine.Platform.Ledger.PostgresDatabases.DropAsync(ConnectionString(database));
 
     public async Task DisposeAsync()
     {

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json.Nodes;
-using RabbitMQ.Client;
+using Spine.Platform.Messaging;
 using Testcontainers.RabbitMq;
 
 namespace Spine.Testing;
@@ -63,45 +60,10 @@ public class RabbitMqEndpoint : IAsyncLifetime
     }
 
     /// <summary>The queues whose names start with <paramref name="prefix"/>, with the messages ready in each, read now (not from the statistics).</summary>
-    public async Task<IReadOnlyDictionary<string, uint>> QueuesAsync(string prefix)
-    {
-        var names = await ListAsync("queues", prefix);
-        var factory = new ConnectionFactory { Uri = Url };
-        await using var connection = await factory.CreateConnectionAsync();
-        var depths = new Dictionary<string, uint>(StringComparer.Ordinal);
-        foreach (var name in names)
-        {
-            await using var channel = await connection.CreateChannelAsync();
-            depths[name] = (await channel.QueueDeclarePassiveAsync(name)).MessageCount;
-        }
-
-        return depths;
-    }
+    public Task<IReadOnlyDictionary<string, uint>> QueuesAsync(string prefix) => RabbitMqQueues.DepthsAsync(Url, ManagementUrl, prefix);
 
     /// <summary>Deletes every queue and exchange whose name starts with <paramref name="prefix"/>.</summary>
-    public async Task DeleteAsync(string prefix)
-    {
-        var factory = new ConnectionFactory { Uri = Url };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        foreach (var queue in await ListAsync("queues", prefix))
-        {
-            await channel.QueueDeleteAsync(queue);
-        }
-
-        foreach (var exchange in await ListAsync("exchanges", prefix))
-        {
-            await channel.ExchangeDeleteAsync(exchange);
-        }
-    }
-
-    private async Task<IReadOnlyList<string>> ListAsync(string kind, string prefix)
-    {
-        using var http = new HttpClient { BaseAddress = ManagementUrl };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
-        var listed = JsonNode.Parse(await http.GetStringAsync(new Uri($"api/{kind}?columns=name", UriKind.Relative)))!.AsArray();
-        return [.. listed.Select(item => item!["name"]!.GetValue<string>()).Where(name => name.StartsWith(prefix, StringComparison.Ordinal))];
-    }
+    public Task DeleteAsync(string prefix) => RabbitMqQueues.DeleteAsync(Url, ManagementUrl, prefix);
 
     /// <summary>Stops the broker; its durable queues and persistent messages stay on disk.</summary>
     public async Task StopAsync()

@@ -21,6 +21,7 @@ internal static class BenchCommand
         PipelineBench.Create(),
         DimseBench.Create(),
         ValidationBench.Create(),
+        ResilienceBench.Create(),
     };
 
     private static Command PhantomBench()

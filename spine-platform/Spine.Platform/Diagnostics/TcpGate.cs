@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Spine.Testing;
+namespace Spine.Platform.Diagnostics;
 
 /// <summary>
 /// A loopback port bound the moment it is chosen, in front of a peer that comes up later: until <see cref="Open"/>,

@@ -2,10 +2,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using RabbitMQ.Client;
 
-namespace Spine.Testing;
+namespace Spine.Cli.Resilience;
 
 /// <summary>
-/// A downstream subscriber for tests: a queue bound to the exchange MassTransit publishes a message type to, read with
+/// A downstream subscriber as a hospital system would be one (for the resilience bench and the tests): a queue bound to the exchange MassTransit publishes a message type to, read with
 /// plain RabbitMQ.Client, so the test sees exactly what a subscribing hospital system would receive. An exclusive
 /// queue by default; a durable one of a given name for a test that restarts the broker (the tap then reconnects).
 /// </summary>

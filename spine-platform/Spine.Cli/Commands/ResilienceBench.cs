@@ -1,0 +1,287 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Spine.Cli.Resilience;
+using Spine.Contracts.V1;
+using Spine.Phantom;
+using Spine.Platform.Messaging;
+
+namespace Spine.Cli.Commands;
+
+/// <summary>
+/// <c>spine bench resilience</c>: the six services as six processes on a real RabbitMQ, S3 server and PostgreSQL,
+/// studies submitted while each fault happens (every service SIGKILLed in turn, the broker restarted, the object store
+/// and the database cut off for a minute) and a load of many studies at once; per scenario, how many studies were
+/// reported exactly once, lost or duplicated (counted on a subscriber's durable queue by MessageId), what was left in
+/// the queues, and the services' peak memory. The servers' addresses default to those tests/infra/test-services.sh
+/// writes to .test-services/env.
+/// </summary>
+internal static class ResilienceBench
+{
+    private static readonly string ReportExchange = $"{typeof(StudyReportPublished).Namespace}:{nameof(StudyReportPublished)}";
+    private static readonly string[] AllScenarios = ["kill", "broker", "store", "database", "load"];
+
+    private sealed record Settings(
+        int Studies, int Load, int OutageSeconds, IReadOnlyList<string> Scenarios, Uri Broker, Uri BrokerManagement, string? BrokerControl,
+        string S3, string S3AccessKey, string S3SecretKey, string Ledger, string Models);
+
+    private sealed record Outcome(string Scenario, int Studies, int ReportedOnce, int Lost, int Duplicated, int Failed, long LeftInQueues, IReadOnlyDictionary<string, double> PeakMiB, TimeSpan Wall);
+
+    public static Command Create()
+    {
+        var studies = new Option<int>("--studies") { Description = "Studies run through each fault scenario.", DefaultValueFactory = _ => 20 };
+        var load = new Option<int>("--load") { Description = "Studies submitted at once in the load scenario.", DefaultValueFactory = _ => 100 };
+        var outage = new Option<int>("--outage-seconds") { Description = "How long the object store and the database are cut off.", DefaultValueFactory = _ => 60 };
+        var scenarios = new Option<string[]>("--scenario") { Description = $"Scenarios to run ({string.Join(", ", AllScenarios)}); all when not given.", AllowMultipleArgumentsPerToken = true };
+        var broker = new Option<string?>("--broker") { Description = "AMQP URL of the broker (restarted by the broker scenario); default $SPINE_TEST_FAULTS_RABBITMQ_URL." };
+        var management = new Option<string?>("--broker-management") { Description = "URL of the broker's management API; default $SPINE_TEST_FAULTS_RABBITMQ_MANAGEMENT_URL." };
+        var control = new Option<string?>("--broker-control") { Description = "A program called with 'stop' or 'start' to restart the broker; default tests/infra/test-services.sh's rabbitmq-stop/rabbitmq-start faults." };
+        var s3 = new Option<string?>("--s3") { Description = "host:port of the S3 API (plain HTTP); default $SPINE_TEST_S3_ENDPOINT." };
+        var accessKey = new Option<string?>("--s3-access-key") { Description = "Default $SPINE_TEST_S3_ACCESS_KEY." };
+        var secretKey = new Option<string?>("--s3-secret-key") { Description = "Default $SPINE_TEST_S3_SECRET_KEY." };
+        var ledger = new Option<string?>("--ledger") { Description = "PostgreSQL connection string (the bench makes a database per scenario); default $SPINE_TEST_POSTGRES." };
+        var models = ModelsOption.Create();
+        var command = new Command("resilience", "Six service processes on RabbitMQ, S3 and PostgreSQL through kills, a broker restart, a minute without the object store or the database, and a load of studies at once: reported once, lost, duplicated, peak memory.")
+        {
+            studies, load, outage, scenarios, broker, management, control, s3, accessKey, secretKey, ledger, models,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (ModelsOption.Check("bench resilience", parse.GetValue(models)!) is { } refused)
+            {
+                return refused;
+            }
+
+            var chosen = parse.GetValue(scenarios) is { Length: > 0 } named ? named : AllScenarios;
+            if (chosen.FirstOrDefault(name => !AllScenarios.Contains(name, StringComparer.Ordinal)) is { } unknown)
+            {
+                await Console.Error.WriteLineAsync($"spine bench resilience: unknown scenario '{unknown}' (known: {string.Join(", ", AllScenarios)}).");
+                return ExitCodes.Usage;
+            }
+
+            var brokerUrl = parse.GetValue(broker) ?? Environment.GetEnvironmentVariable("SPINE_TEST_FAULTS_RABBITMQ_URL");
+            var managementUrl = parse.GetValue(management) ?? Environment.GetEnvironmentVariable("SPINE_TEST_FAULTS_RABBITMQ_MANAGEMENT_URL");
+            var s3Endpoint = parse.GetValue(s3) ?? Environment.GetEnvironmentVariable("SPINE_TEST_S3_ENDPOINT");
+            var ledgerConnection = parse.GetValue(ledger) ?? Environment.GetEnvironmentVariable("SPINE_TEST_POSTGRES");
+            var s3Access = parse.GetValue(accessKey) ?? Environment.GetEnvironmentVariable("SPINE_TEST_S3_ACCESS_KEY");
+            var s3Secret = parse.GetValue(secretKey) ?? Environment.GetEnvironmentVariable("SPINE_TEST_S3_SECRET_KEY");
+            if (brokerUrl is null || managementUrl is null || s3Endpoint is null || s3Access is null || s3Secret is null || ledgerConnection is null)
+            {
+                await Console.Error.WriteLineAsync("spine bench resilience: give --broker, --broker-management, --s3, --s3-access-key, --s3-secret-key and --ledger, or run tests/infra/test-services.sh start and source .test-services/env.");
+                return ExitCodes.Usage;
+            }
+
+            var settings = new Settings(
+                Math.Max(1, parse.GetValue(studies)), Math.Max(1, parse.GetValue(load)), Math.Max(1, parse.GetValue(outage)), chosen,
+                new Uri(brokerUrl), new Uri(managementUrl), parse.GetValue(control) ?? Environment.GetEnvironmentVariable("SPINE_TEST_RABBITMQ_CONTROL"),
+                s3Endpoint, s3Access, s3Secret,
+                ledgerConnection, parse.GetValue(models)!.FullName);
+            if (chosen.Contains("broker") && settings.BrokerControl is null)
+            {
+                await Console.Error.WriteLineAsync("spine bench resilience: the broker scenario needs --broker-control (or $SPINE_TEST_RABBITMQ_CONTROL).");
+                return ExitCodes.Usage;
+            }
+
+            return await RunAsync(settings, cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var root = Directory.CreateTempSubdirectory("spine-bench-resilience-").FullName;
+        try
+        {
+            var needed = settings.Scenarios.Max(s => s == "load" ? settings.Load : settings.Studies);
+            Console.WriteLine($"writing {needed} phantom studies...");
+            for (var i = 0; i < needed; i++)
+            {
+                PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = 191900 + i, Distractors = false }), Path.Combine(root, "studies", $"s{i:000}"));
+            }
+
+            var outcomes = new List<Outcome>();
+            foreach (var scenario in settings.Scenarios)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Console.WriteLine($"scenario {scenario}...");
+                outcomes.Add(await RunScenarioAsync(scenario, settings, root, cancellationToken));
+            }
+
+            Print(settings, outcomes);
+            return outcomes.All(o => o.ReportedOnce == o.Studies && o.LeftInQueues == 0) ? ExitCodes.Success : ExitCodes.Failure;
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static async Task<Outcome> RunScenarioAsync(string scenario, Settings settings, string root, CancellationToken cancellationToken)
+    {
+        var count = scenario == "load" ? settings.Load : settings.Studies;
+        var run = Guid.NewGuid().ToString("n")[..8];
+        var tapQueue = $"resilience-tap-{run}";
+        var clock = Stopwatch.StartNew();
+        await using var tap = await RabbitMqEventTap.BindAsync(settings.Broker, ReportExchange, tapQueue);
+        try
+        {
+            await using var fleet = await ServiceFleet.StartAsync(new FleetSettings
+            {
+                Launcher = SelfLauncher(),
+                BrokerUrl = settings.Broker,
+                BrokerManagementUrl = settings.BrokerManagement,
+                QueuePrefix = $"resilience-{run}-",
+                S3Endpoint = settings.S3,
+                S3AccessKey = settings.S3AccessKey,
+                S3SecretKey = settings.S3SecretKey,
+                Bucket = $"resilience-{run}",
+                LedgerConnectionString = new Npgsql.NpgsqlConnectionStringBuilder(settings.Ledger) { Database = $"spine_resilience_{run}" }.ConnectionString,
+                ModelsRoot = settings.Models,
+                ImportRoot = root,
+                ApiKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
+                Gated = scenario is "store" or "database",
+            });
+            clock.Restart();
+
+            // Every study submitted at once (eight imports in flight at a time), then the fault.
+            var studies = new System.Collections.Concurrent.ConcurrentBag<Guid>();
+            await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, _) =>
+            {
+                foreach (var study in await fleet.ImportAsync($"studies/s{i:000}"))
+                {
+                    studies.Add(study);
+                }
+            });
+            await InjectAsync(scenario, fleet, settings, [.. studies]);
+
+            var failed = 0;
+            foreach (var study in studies)
+            {
+                var detail = await fleet.WaitForOutcomeAsync(study, TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(10 * count));
+                failed += detail["study"]!["status"]!.GetValue<string>() == "Completed" ? 0 : 1;
+            }
+
+            var wall = clock.Elapsed;
+            var reports = new List<(string? MessageId, System.Text.Json.Nodes.JsonNode Message)>();
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+            while (DateTime.UtcNow < deadline && studies.Any(study => !reports.Any(r => IsOf(r.Message, study))))
+            {
+                reports.AddRange(await tap.DrainEnvelopesAsync());
+                await Task.Delay(200, cancellationToken);
+            }
+
+            var peak = fleet.PeakMemoryMiB();
+            var queues = await fleet.StopAndReadQueuesAsync();
+            reports.AddRange(await tap.DrainEnvelopesAsync());
+            var reportsPerStudy = studies.Select(study => reports.Where(r => IsOf(r.Message, study)).Select(r => r.MessageId).Distinct().Count()).ToList();
+            return new Outcome(
+                scenario, studies.Count, reportsPerStudy.Count(n => n == 1), reportsPerStudy.Count(n => n == 0), reportsPerStudy.Count(n => n > 1), failed,
+                queues.Values.Sum(depth => (long)depth), peak, wall);
+        }
+        finally
+        {
+            await RabbitMqQueues.DeleteAsync(settings.Broker, settings.BrokerManagement, tapQueue);
+        }
+    }
+
+    private static async Task InjectAsync(string scenario, ServiceFleet fleet, Settings settings, IReadOnlyList<Guid> studies)
+    {
+        switch (scenario)
+        {
+            case "kill":
+                // Each service SIGKILLed once, in an order and at moments drawn from a fixed seed, and started again.
+                var random = new Random(19);
+                foreach (var service in ServiceFleet.ServiceNames.OrderBy(_ => random.Next()))
+                {
+                    await Task.Delay(random.Next(300, 2500));
+                    await fleet.KillAsync(service);
+                    await fleet.StartServiceAsync(service);
+                }
+
+                break;
+            case "broker":
+                await WaitForAnalysisAsync(fleet, studies);
+                await ControlBrokerAsync(settings.BrokerControl!, "stop");
+                await Task.Delay(TimeSpan.FromSeconds(15));
+                await ControlBrokerAsync(settings.BrokerControl!, "start");
+                break;
+            case "store" or "database":
+                var gate = scenario == "store" ? fleet.StoreGate! : fleet.DatabaseGate!;
+                var target = gate.Target;
+                gate.Close();
+                await Task.Delay(TimeSpan.FromSeconds(settings.OutageSeconds));
+                gate.Open(target);
+                break;
+        }
+    }
+
+    /// <summary>Waits until a study has begun segmentation: the fault then lands in the middle of the run.</summary>
+    private static async Task WaitForAnalysisAsync(ServiceFleet fleet, IReadOnlyList<Guid> studies)
+    {
+        using var reporting = fleet.Client("reporting");
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var study in studies)
+            {
+                var transitions = (await ServiceFleet.DetailAsync(reporting, study))?["transitions"]?.AsArray() ?? [];
+                if (transitions.Any(t => t!["stage"]!.GetValue<string>() == "Segmentation"))
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Runs the broker control program: tests/infra/test-services.sh takes rabbitmq-stop/rabbitmq-start and the instance; any other program takes stop/start.</summary>
+    private static async Task ControlBrokerAsync(string control, string verb)
+    {
+        string[] arguments = control.EndsWith("test-services.sh", StringComparison.Ordinal) ? [$"rabbitmq-{verb}", "faults"] : [verb];
+        await using var process = Spine.Platform.Diagnostics.ChildProcess.Start(control, arguments);
+        await process.WaitForExitAsync(TimeSpan.FromMinutes(2));
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{control} {string.Join(' ', arguments)} failed ({process.ExitCode}): {process.StandardError}");
+        }
+    }
+
+    private static bool IsOf(System.Text.Json.Nodes.JsonNode message, Guid study) => message["studyId"]?.GetValue<string>() == study.ToString();
+
+    /// <summary>This program as the fleet starts it: the apphost, or dotnet with this assembly.</summary>
+    private static (string FileName, IReadOnlyList<string> LeadingArguments) SelfLauncher()
+    {
+        var self = Environment.ProcessPath ?? "dotnet";
+        return Path.GetFileNameWithoutExtension(self) == "dotnet" ? (self, [typeof(ResilienceBench).Assembly.Location]) : (self, []);
+    }
+
+    private static void Print(Settings settings, IReadOnlyList<Outcome> outcomes)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["kill"] = "each of the six services SIGKILLed once, at random moments, and restarted",
+            ["broker"] = "RabbitMQ stopped for 15 s mid-run and restarted",
+            ["store"] = $"the S3 server cut off for {settings.OutageSeconds} s",
+            ["database"] = $"PostgreSQL cut off for {settings.OutageSeconds} s",
+            ["load"] = $"{settings.Load} studies at once, no fault",
+        };
+        Console.WriteLine();
+        Console.WriteLine("| scenario | studies | reported once | lost | duplicated | failed | left in queues | peak memory, largest service (MiB) | wall (s) |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var o in outcomes)
+        {
+            var largest = o.PeakMiB.MaxBy(p => p.Value);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {names[o.Scenario]} | {o.Studies} | {o.ReportedOnce} | {o.Lost} | {o.Duplicated} | {o.Failed} | {o.LeftInQueues} | {largest.Value:0} ({largest.Key}) | {o.Wall.TotalSeconds:0} |"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| peak resident memory (MiB) | " + string.Join(" | ", ServiceFleet.ServiceNames) + " |");
+        Console.WriteLine("| --- |" + string.Concat(ServiceFleet.ServiceNames.Select(_ => " ---: |")));
+        foreach (var o in outcomes)
+        {
+            Console.WriteLine($"| {o.Scenario} | " + string.Join(" | ", ServiceFleet.ServiceNames.Select(n => o.PeakMiB.TryGetValue(n, out var mib) ? mib.ToString("0", CultureInfo.InvariantCulture) : "-")) + " |");
+        }
+    }
+}
