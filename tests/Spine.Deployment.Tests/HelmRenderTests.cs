@@ -100,6 +100,26 @@ public sealed class HelmRenderTests
     }
 
     [Fact]
+    public void The_studies_api_and_ingestion_take_connections_only_from_the_peers_configured_for_them()
+    {
+        var pacs = new Dictionary<string, object?> { ["namespaceSelector"] = new Dictionary<string, object?> { ["matchLabels"] = new Dictionary<string, object?> { ["kubernetes.io/metadata.name"] = "pacs-integration" } } };
+        var modalities = new Dictionary<string, object?> { ["ipBlock"] = new Dictionary<string, object?> { ["cidr"] = "10.20.0.0/16" } };
+        var open = Objects().OfType<V1NetworkPolicy>().ToDictionary(p => p.Metadata.Name);
+        var narrowed = Objects(new Dictionary<string, object?>
+        {
+            ["networkPolicies.studiesApiFrom"] = new List<object?> { pacs },
+            ["networkPolicies.sendersFrom"] = new List<object?> { modalities },
+        }).OfType<V1NetworkPolicy>().ToDictionary(p => p.Metadata.Name);
+
+        Assert.Null(Assert.Single(open[$"{Release}-spine-reporting-studies-api"].Spec.Ingress).FromProperty);
+        var studiesApi = Assert.Single(narrowed[$"{Release}-spine-reporting-studies-api"].Spec.Ingress);
+        Assert.Equal("pacs-integration", Assert.Single(studiesApi.FromProperty).NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"]);
+        Assert.Equal("8080", Assert.Single(studiesApi.Ports).Port.Value);
+        var senders = Assert.Single(narrowed[$"{Release}-spine-ingestion-from-senders"].Spec.Ingress);
+        Assert.Equal("10.20.0.0/16", Assert.Single(senders.FromProperty).IpBlock.Cidr);
+    }
+
+    [Fact]
     public void Every_setting_the_chart_renders_binds_to_an_option_and_the_notes_name_every_secret_key()
     {
         var rendered = Chart.Render(Release);
