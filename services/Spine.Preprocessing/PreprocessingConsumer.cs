@@ -60,7 +60,7 @@ public sealed partial class PreprocessingConsumer(IObjectStore store, IStudyLedg
         foreach (var slab in slabs)
         {
             var stored = await NiftiObjects.PutAsync(store, StudyKeys.PreparedSlab(message.StudyId, slab.Index), slab.Image, cancellationToken);
-            described.Add(new SliceSlab { FirstSlice = first, SliceCount = slab.Image.SizeK, Level = slab.Level, LevelUncertain = slab.LevelUncertain, Volume = stored });
+            described.Add(new SliceSlab { FirstSlice = first, SliceCount = slab.Image.SizeK, Level = slab.Level, LevelUncertain = slab.LevelUncertain, Volume = stored, Instances = slab.Instances });
             first += slab.Image.SizeK;
         }
 

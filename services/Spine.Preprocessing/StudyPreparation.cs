@@ -7,9 +7,9 @@ namespace Spine.Preprocessing;
 /// <summary>
 /// One disc slab of the chosen series, ready for the segmenter: resampled in-plane to the model's spacing and
 /// normalised as its model.json says (0.5th and 99.5th percentiles of the slab to 0 and 1). <see cref="Level"/> is
-/// null for a slab above L1-L2.
+/// null for a slab above L1-L2. <see cref="Instances"/> are the source instances of its slices, in slice order.
 /// </summary>
-public sealed record PreparedSlab(int Index, SpinalLevel? Level, bool LevelUncertain, int FirstInstanceNumber, Volume<float> Image);
+public sealed record PreparedSlab(int Index, SpinalLevel? Level, bool LevelUncertain, IReadOnlyList<SourceInstance> Instances, Volume<float> Image);
 
 /// <summary>Splits the chosen series into its disc slabs (stacks of parallel, evenly spaced slices) and prepares each.</summary>
 public static class StudyPreparation
@@ -27,8 +27,15 @@ public static class StudyPreparation
             var resampled = Math.Abs(g.SpacingI - spacingMm) < 1e-6 && Math.Abs(g.SpacingJ - spacingMm) < 1e-6
                 ? volume
                 : Resampling.ToInPlaneSpacing(volume, spacingMm, Interpolation.Linear);
-            return new PreparedSlab(index, levels[index].Level, levels[index].Uncertain,
-                stacks[index][0].Dataset.GetInt32(DicomTags.InstanceNumber) ?? 0, Normalization.PercentileScale(resampled));
+            return new PreparedSlab(index, levels[index].Level, levels[index].Uncertain, [.. stacks[index].Select(Describe)], Normalization.PercentileScale(resampled));
         }).ToList();
     }
+
+    private static SourceInstance Describe(DicomFile image) => new()
+    {
+        SopInstanceUid = image.Dataset.GetString(DicomTags.SopInstanceUid) ?? string.Empty,
+        SopClassUid = image.Dataset.GetString(DicomTags.SopClassUid) ?? string.Empty,
+        InstanceNumber = image.Dataset.GetInt32(DicomTags.InstanceNumber) ?? 0,
+        SlicePositionMm = Math.Round(ImagePlane.From(image.Dataset)?.DistanceAlongNormal ?? 0, 2),
+    };
 }

@@ -15,7 +15,8 @@ using Spine.Platform.Storage;
 namespace Spine.Reporting;
 
 /// <summary>
-/// StudyReportPublished to the configured PACS: the findings as Secondary Capture objects in the patient's study,
+/// StudyReportPublished to the configured PACS: the measurement report as a Comprehensive SR (TID 1500) and the
+/// findings as Secondary Capture objects in the patient's study,
 /// sent by C-STORE to every destination, each tried <see cref="ExportOptions.Attempts"/> times with doubling waits;
 /// what still fails is thrown, so the bus's retries and finally its error queue keep the message.
 /// </summary>
@@ -39,13 +40,13 @@ public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOp
 
         var report = context.Message.Report;
         var cancellationToken = context.CancellationToken;
-        var identity = ResultObjects.IdentityOf(await SourceHeaderAsync(report, context.Message.Manifest, cancellationToken), report.StudyInstanceUid);
-        var objects = new List<byte[]>();
+        var identity = ResultObjects.IdentityOf(await StudyManifests.SourceHeaderAsync(store, report, context.Message.Manifest, cancellationToken), report.StudyInstanceUid);
+        var objects = new List<byte[]> { MeasurementReportSr.Build(report, identity, SpineVersion.Informational) };
         foreach (var level in report.Levels)
         {
             foreach (var finding in level.Findings.Where(f => f.Explanation?.Overlay is not null))
             {
-                objects.Add(ResultObjects.SecondaryCapture(report, identity, objects.Count, finding, level, await store.ReadAllBytesAsync(finding.Explanation!.Overlay!, cancellationToken)));
+                objects.Add(ResultObjects.SecondaryCapture(report, identity, objects.Count - 1, finding, level, await store.ReadAllBytesAsync(finding.Explanation!.Overlay!, cancellationToken)));
             }
         }
 
@@ -94,7 +95,10 @@ public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOp
 
     private static async Task SendAsync(ExportDestination destination, string callingAeTitle, List<byte[]> objects, CancellationToken cancellationToken)
     {
-        var contexts = DicomClient.ContextsFor([(SopClasses.SecondaryCaptureImageStorage, DicomTransferSyntax.ExplicitVRLittleEndian.Uid)]);
+        var contexts = DicomClient.ContextsFor([
+            (SopClasses.SecondaryCaptureImageStorage, DicomTransferSyntax.ExplicitVRLittleEndian.Uid),
+            (Spine.Dicom.StructuredReporting.SrDocument.ComprehensiveSrStorage, DicomTransferSyntax.ExplicitVRLittleEndian.Uid),
+        ]);
         await using var client = await DicomClient.ConnectAsync(destination.Host, destination.Port, callingAeTitle, destination.AeTitle, contexts, tls: TlsFor(destination), cancellationToken: cancellationToken);
         foreach (var part10 in objects)
         {
@@ -130,16 +134,6 @@ public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOp
         }
 
         return tls;
-    }
-
-    /// <summary>The header of one instance of the analysed series, for the patient and study modules.</summary>
-    private async Task<DicomDataset> SourceHeaderAsync(StudyReport report, ObjectRef? manifestReference, CancellationToken cancellationToken)
-    {
-        var manifest = await StudyManifests.ReadAsync(store, manifestReference, report.StudyId, cancellationToken)
-            ?? throw new InvalidDataException($"study {report.StudyId}: no manifest to take the patient and study modules from.");
-
-        var instance = manifest.Instances.FirstOrDefault(i => i.SeriesInstanceUid == report.SeriesInstanceUid) ?? manifest.Instances[0];
-        return DicomFile.Read(await store.ReadAllBytesAsync(instance.Object, cancellationToken), options: new DicomReadOptions { StopBeforePixelData = true }).Dataset;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId}: {Objects} result objects stored in {Destination} (attempt {Attempt})")]

@@ -53,13 +53,13 @@ public static class ResultObjects
     }
 
     /// <summary>A UID fixed by the StudyId and a name: the same object gets the same UID every time it is made.</summary>
-    private static string Uid(Guid studyId, string name)
+    internal static string Uid(Guid studyId, string name)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{studyId:N}/{name}"));
         return DicomUid.FromGuid(new Guid(hash.AsSpan(0, 16)));
     }
 
-    private static string Describe(Finding finding) => (finding.Kind, finding.Side) switch
+    internal static string Describe(Finding finding) => (finding.Kind, finding.Side) switch
     {
         (FindingKind.CentralCanalStenosis, _) => "central canal stenosis",
         (FindingKind.ForaminalStenosis, Side.Left) => "left neural foraminal stenosis",
@@ -68,7 +68,7 @@ public static class ResultObjects
         _ => "right facet arthropathy",
     };
 
-    private static string GradeName(int grade) => grade switch { 0 => "normal", 1 => "mild", 2 => "moderate", _ => "severe" };
+    internal static string GradeName(int grade) => grade switch { 0 => "normal", 1 => "mild", 2 => "moderate", _ => "severe" };
 
     private static string LevelName(SpinalLevel level) => level.Name();
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Spine.Contracts.V1;
+using Spine.Platform.Hosting;
 using Spine.Platform.Ledger;
 using Spine.Platform.Security;
 using Spine.Platform.Storage;
@@ -25,7 +26,7 @@ internal sealed partial class StudiesApiJsonContext : JsonSerializerContext;
 /// <summary>
 /// The studies API on the ledger and the stored reports: GET /studies (newest first, ?skip=&amp;take=), GET
 /// /studies/{id} (stage, transitions with their times, errors), GET /studies/{id}/report (JSON; HTML with
-/// ?format=html or Accept: text/html).
+/// ?format=html or Accept: text/html), GET /studies/{id}/sr (the measurement report as a DICOM Comprehensive SR).
 /// </summary>
 public static class StudiesApi
 {
@@ -74,6 +75,22 @@ public static class StudiesApi
 
             var stream = await store.OpenReadAsync(reference, cancellationToken);
             return Results.Stream(stream, html ? "text/html; charset=utf-8" : "application/json");
+        });
+        endpoints.MapGet("/studies/{id:guid}/sr", async (Guid id, IObjectStore store, CancellationToken cancellationToken) =>
+        {
+            if (await store.StatAsync(StudyKeys.ReportJson(id), cancellationToken) is not { } reference)
+            {
+                return Results.NotFound();
+            }
+
+            StudyReport report;
+            await using (var json = await store.OpenReadAsync(reference, cancellationToken))
+            {
+                report = (await System.Text.Json.JsonSerializer.DeserializeAsync(json, SpineContractsJsonContext.Default.StudyReport, cancellationToken))!;
+            }
+
+            var identity = ResultObjects.IdentityOf(await StudyManifests.SourceHeaderAsync(store, report, null, cancellationToken), report.StudyInstanceUid);
+            return Results.File(MeasurementReportSr.Build(report, identity, SpineVersion.Informational), "application/dicom", $"{id}-sr.dcm");
         });
     }
 

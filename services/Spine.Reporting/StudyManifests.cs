@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Spine.Contracts.V1;
+using Spine.Dicom;
 using Spine.Platform.Storage;
 
 namespace Spine.Reporting;
@@ -21,5 +22,15 @@ internal static class StudyManifests
 
         await using var stream = await store.OpenReadAsync(found, cancellationToken);
         return await JsonSerializer.DeserializeAsync(stream, SpineContractsJsonContext.Default.StudyManifest, cancellationToken);
+    }
+
+    /// <summary>The header of one instance of the analysed series (pixels not read), for the patient and study modules of the result objects.</summary>
+    public static async Task<DicomDataset> SourceHeaderAsync(IObjectStore store, StudyReport report, ObjectRef? manifestReference, CancellationToken cancellationToken)
+    {
+        var manifest = await ReadAsync(store, manifestReference, report.StudyId, cancellationToken)
+            ?? throw new InvalidDataException($"study {report.StudyId}: no manifest to take the patient and study modules from.");
+
+        var instance = manifest.Instances.FirstOrDefault(i => i.SeriesInstanceUid == report.SeriesInstanceUid) ?? manifest.Instances[0];
+        return DicomFile.Read(await store.ReadAllBytesAsync(instance.Object, cancellationToken), options: new DicomReadOptions { StopBeforePixelData = true }).Dataset;
     }
 }

@@ -72,6 +72,9 @@ public static class LevelFindings
                 new Measurement { Name = "dural sac AP diameter", Value = m.DuralSacApDiameterMm, Unit = "mm" },
             ],
             Findings = findings,
+            ReadOn = slices.Instances is { } instances && analysis.MidSlice < instances.Count
+                ? new SourceImage { Instance = instances[analysis.MidSlice], Slice = sliceIndex }
+                : null,
         };
     }
 

@@ -22,7 +22,8 @@ internal static class SampleMessages
 
     private static readonly IReadOnlyList<SliceSlab> Slabs =
     [
-        new() { FirstSlice = 0, SliceCount = 4, Level = SpinalLevel.L5S1, Volume = Object("prepared/slab-0.nii.gz", "application/gzip", 401234), LabelMap = Object("segmentation/slab-0.nii.gz", "application/gzip", 12345), SegmentationConfidence = 0.9612 },
+        new() { FirstSlice = 0, SliceCount = 4, Level = SpinalLevel.L5S1, Volume = Object("prepared/slab-0.nii.gz", "application/gzip", 401234), LabelMap = Object("segmentation/slab-0.nii.gz", "application/gzip", 12345), SegmentationConfidence = 0.9612,
+            Instances = [.. Enumerable.Range(0, 4).Select(k => new SourceInstance { SopInstanceUid = $"2.25.3311487650123498761234987612{k}", SopClassUid = "1.2.840.10008.5.1.4.1.1.4", InstanceNumber = 13 + k, SlicePositionMm = -120.5 + (4 * k) })] },
         new() { FirstSlice = 4, SliceCount = 4, Level = SpinalLevel.L4L5, Volume = Object("prepared/slab-1.nii.gz", "application/gzip", 398765) },
     ];
 
@@ -64,6 +65,7 @@ internal static class SampleMessages
             Level = SpinalLevel.L4L5,
             LevelUncertain = false,
             Slices = Slabs[0],
+            ReadOn = new SourceImage { Instance = Slabs[0].Instances![2], Slice = 2 },
             Measurements =
             [
                 new() { Name = "dural-sac-area", Value = 62.5, Unit = "mm2" },

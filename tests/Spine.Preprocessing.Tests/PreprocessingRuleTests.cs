@@ -142,7 +142,10 @@ public sealed class StudyPreparationTests
         {
             var slab = slabs.Single(s => s.Level == truth.Level);
             Assert.False(slab.LevelUncertain);
-            Assert.Equal(truth.FirstInstanceNumber, slab.FirstInstanceNumber);
+            // Slice k of the slab is the slab's k-th source instance, in the order of their positions along the normal.
+            Assert.Equal(Enumerable.Range(truth.FirstInstanceNumber, truth.SliceCount), slab.Instances.Select(i => i.InstanceNumber));
+            Assert.Equal(slab.Instances.Select(i => i.SlicePositionMm).Order(), slab.Instances.Select(i => i.SlicePositionMm));
+            Assert.All(slab.Instances, i => Assert.True(DicomUid.IsValid(i.SopInstanceUid)));
             Assert.Equal(truth.SliceCount, slab.Image.SizeK);
             Assert.Equal(0f, slab.Image.Voxels.Min());
             Assert.Equal(1f, slab.Image.Voxels.Max());

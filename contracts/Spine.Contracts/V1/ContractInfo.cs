@@ -5,9 +5,10 @@ public static class ContractInfo
 {
     /// <summary>
     /// Schema version written into every <see cref="StudyReport"/> (1.1: slab levels and models on messages; 1.2: rejected
-    /// files; 1.3: the manifest's reference on every message after <see cref="StudyReceived"/>).
+    /// files; 1.3: the manifest's reference on every message after <see cref="StudyReceived"/>; 1.4: the source
+    /// instances of each slab and the image each level was read on).
     /// </summary>
-    public const string ReportSchemaVersion = "1.3";
+    public const string ReportSchemaVersion = "1.4";
 
     /// <summary>Every message type of the chain, in pipeline order, ending with the failure event.</summary>
     public static IReadOnlyList<Type> MessageTypes { get; } =

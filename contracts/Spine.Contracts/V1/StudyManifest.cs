@@ -51,6 +51,25 @@ public sealed record SliceSlab
     /// disc (0 to 1; added in 1.3; null before segmentation or from older senders).
     /// </summary>
     public double? SegmentationConfidence { get; init; }
+
+    /// <summary>
+    /// The source instances the slab's slices were made from, in slice order (slice k of the slab is instance k): how a
+    /// result finds its way back to the image in PACS. Added in 1.4; null from older senders.
+    /// </summary>
+    public IReadOnlyList<SourceInstance>? Instances { get; init; }
+}
+
+/// <summary>One instance of the source series, as PACS knows it. Added in 1.4.</summary>
+public sealed record SourceInstance
+{
+    public required string SopInstanceUid { get; init; }
+    public required string SopClassUid { get; init; }
+
+    /// <summary>Instance Number (0020,0013) as the modality wrote it; 0 when it had none.</summary>
+    public required int InstanceNumber { get; init; }
+
+    /// <summary>Where the slice lies along the slab's normal, in mm (Image Position Patient projected on it), as viewers show it.</summary>
+    public required double SlicePositionMm { get; init; }
 }
 
 /// <summary>What series selection decided about one series of the study, and why (added in 1.3).</summary>

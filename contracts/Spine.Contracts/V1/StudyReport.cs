@@ -49,6 +49,19 @@ public sealed record LevelReport
     /// artefact); null when it is graded. The other levels of the study are reported as usual. Added in 1.3.
     /// </summary>
     public string? NotAssessableReason { get; init; }
+
+    /// <summary>
+    /// The source image the level's measurements and grades were read on (the slice through the disc's mid-plane),
+    /// with its slice index in the prepared volume. Added in 1.4; null when the slab's instances are unknown.
+    /// </summary>
+    public SourceImage? ReadOn { get; init; }
+}
+
+/// <summary>A source instance and the slice of the prepared volume it became. Added in 1.4.</summary>
+public sealed record SourceImage
+{
+    public required SourceInstance Instance { get; init; }
+    public required int Slice { get; init; }
 }
 
 /// <summary>One graded finding: grade 0 normal, 1 mild, 2 moderate, 3 severe.</summary>

@@ -134,7 +134,7 @@ public static class ImageBuilders
             .SetBytes(DicomTags.PixelData, DicomVR.OB, rgbPixels);
     }
 
-    private static DicomDataset Common(StudyIdentity study, string sopClass, string sopInstance, string modality, string seriesUid, int seriesNumber, string seriesDescription, int instanceNumber)
+    internal static DicomDataset Common(StudyIdentity study, string sopClass, string sopInstance, string modality, string seriesUid, int seriesNumber, string seriesDescription, int instanceNumber)
     {
         var date = study.StudyDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
         var time = study.StudyDateTime.ToString("HHmmss", CultureInfo.InvariantCulture);
