@@ -6,10 +6,11 @@ using Spine.Contracts.V1;
 namespace Spine.Reporting;
 
 /// <summary>
-/// The report as one self-contained HTML page for people: the models' disclaimer first, a summary table (levels by
-/// finding, grade and P(moderate or worse)), then per level the measurements and per finding its probabilities,
-/// rationale and overlay (embedded as data URIs, so the page works offline and in a PACS viewer), and the models
-/// used. Every text from the report is HTML-encoded.
+/// The report as one self-contained HTML page for people: the models' disclaimer first, the impression, a summary
+/// table (levels by finding, grade and P(moderate or worse)), the grading systems, then per level where it was read
+/// (series, image number, slice position), the measurements and per finding its grading system, probabilities,
+/// rationale and overlay (embedded as data URIs and shown at least 384 pixels wide, so the page works offline and in
+/// a PACS viewer), and the models used. Every text from the report is HTML-encoded.
 /// </summary>
 public static class ReportHtml
 {
@@ -33,15 +34,18 @@ public static class ReportHtml
             .Append("<title>Spine report ").Append(report.StudyId).Append("</title><style>")
             .Append("body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3em .6em;text-align:left}")
             .Append(".g0{background:#e6f4ea}.g1{background:#fff8e1}.g2{background:#ffe0b2}.g3{background:#ffcdd2}.disclaimer{border:2px solid #b71c1c;padding:.6em;font-weight:bold}")
-            .Append("img{max-width:24em;display:block}.uncertain{color:#b71c1c}.na{background:#eceff1;font-style:italic}</style></head><body>\n");
+            .Append("img{width:24em;image-rendering:pixelated;display:block}.uncertain{color:#b71c1c}.na{background:#eceff1;font-style:italic}</style></head><body>\n");
         html.Append("<p class=\"disclaimer\">").Append(Encode(report.Disclaimer)).Append("</p>\n");
         html.Append("<h1>Lumbar spine MRI: automated reading</h1>\n<p>Study ").Append(report.StudyId)
             .Append(", series ").Append(Encode(report.SeriesInstanceUid)).Append(", generated ")
             .Append(report.GeneratedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)).Append(".</p>\n");
+        html.Append("<h2>Impression</h2>\n<p class=\"impression\">").Append(Encode(ReportText.Impression(report))).Append("</p>\n");
         Summary(html, report);
+        GradingSystems(html);
+        var seriesNumber = report.Series?.FirstOrDefault(s => s.Used)?.SeriesNumber;
         foreach (var level in report.Levels)
         {
-            Level(html, level, images);
+            Level(html, level, seriesNumber, images);
         }
 
         html.Append("<h2>Models</h2>\n<table><tr><th>model</th><th>version</th><th>SHA-256</th><th>trained on</th></tr>\n");
@@ -134,23 +138,36 @@ public static class ReportHtml
         html.Append("</table>\n");
     }
 
-    private static void Level(StringBuilder html, LevelReport level, Func<ObjectRef, byte[]?> images)
+    // The published systems the grades follow (../shared/notes/CLINICAL.md's definitions), so a reader knows what "moderate" means here.
+    private static void GradingSystems(StringBuilder html) => html.Append("<h2>Grading systems</h2>\n<ul class=\"grading\">")
+        .Append("<li>Central canal: ").Append(Encode(ReportText.GradingSystem(FindingKind.CentralCanalStenosis))).Append("</li>")
+        .Append("<li>Neural foramina: ").Append(Encode(ReportText.GradingSystem(FindingKind.ForaminalStenosis))).Append("</li>")
+        .Append("<li>Facet joints: ").Append(Encode(ReportText.GradingSystem(FindingKind.FacetArthropathy))).Append("</li></ul>\n");
+
+    private static void Level(StringBuilder html, LevelReport level, int? seriesNumber, Func<ObjectRef, byte[]?> images)
     {
-        html.Append("<h2>").Append(LevelName(level.Level)).Append("</h2>\n<p>");
+        html.Append("<h2>").Append(LevelName(level.Level)).Append("</h2>\n");
+        if (level.ReadOn is { } readOn)
+        {
+            html.Append("<p class=\"where\">Read on ").Append(Encode(ReportText.Where(readOn, seriesNumber))).Append(".</p>\n");
+        }
+
+        html.Append("<p>");
         if (level.NotAssessableReason is { } reason)
         {
             html.Append("Not assessable: ").Append(Encode(reason)).Append(". Nothing is graded at this level; it must be read without the platform.</p>\n");
             return;
         }
 
-        html.Append(string.Join("; ", level.Measurements.Select(m => Encode(string.Create(CultureInfo.InvariantCulture, $"{m.Name} {m.Value:0.##} {m.Unit}")))));
+        html.Append(string.Join("; ", level.Measurements.Select(m => Encode(ReportText.Measurement(m)))));
         html.Append("</p>\n");
         foreach (var finding in level.Findings)
         {
             var title = Columns.FirstOrDefault(c => c.Kind == finding.Kind && c.Side == finding.Side).Title ?? finding.Kind.ToString();
             html.Append("<h3>").Append(title).Append(": ").Append(GradeNames[finding.Grade]).Append("</h3>\n<p>Probabilities ")
                 .Append(string.Join(", ", finding.GradeProbabilities.Select((p, g) => string.Create(CultureInfo.InvariantCulture, $"{GradeNames[g]} {p:0.00}"))))
-                .Append("; graded by ").Append(Encode($"{finding.Model.Name} {finding.Model.Version}")).Append(".</p>\n");
+                .Append("; graded by ").Append(Encode($"{finding.Model.Name} {finding.Model.Version}"))
+                .Append(" on the ").Append(Encode(ReportText.GradingSystemName(finding.Kind))).Append(" scale.</p>\n");
             if (finding.Explanation is { } explanation)
             {
                 html.Append("<p>").Append(Encode(explanation.Rationale)).Append("</p>\n");

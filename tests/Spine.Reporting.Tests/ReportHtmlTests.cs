@@ -30,6 +30,7 @@ public sealed class ReportHtmlTests
         GeneratedAt = new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero),
         Disclaimer = "Trained on synthetic phantoms only. Not for clinical use.",
         Models = [Model("spine-vnet-segmenter")],
+        Series = [new SeriesDecision { SeriesInstanceUid = "2.25.2", SeriesNumber = 3, Description = "AX T2", Used = true, Reason = "axial T2" }],
         Levels =
         [
             new LevelReport
@@ -37,7 +38,8 @@ public sealed class ReportHtmlTests
                 Level = SpinalLevel.L4L5,
                 LevelUncertain = true,
                 Slices = new SliceSlab { FirstSlice = 0, SliceCount = 4 },
-                Measurements = [new Measurement { Name = "dural sac area", Value = 62.4, Unit = "mm2" }],
+                ReadOn = new SourceImage { Instance = new SourceInstance { SopInstanceUid = "2.25.3", SopClassUid = "1.2.840.10008.5.1.4.1.1.4", InstanceNumber = 14, SlicePositionMm = -112.44 }, Slice = 2 },
+                Measurements = [new Measurement { Name = "dural sac area", Value = 62.4, Unit = "mm2" }, new Measurement { Name = "dural sac / disc area ratio", Value = 0.1312, Unit = "1" }],
                 Findings =
                 [
                     Finding(FindingKind.CentralCanalStenosis, Side.None, 3, Overlay),
@@ -87,5 +89,34 @@ public sealed class ReportHtmlTests
 
         Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
         Assert.Contains("spine-bit &lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_impression_names_the_levels_with_moderate_or_worse_findings_before_the_summary()
+    {
+        var html = Render();
+
+        var impression = html.IndexOf("<p class=\"impression\">Moderate or worse findings at L4-L5 (severe central canal stenosis, moderate left neural foraminal stenosis).</p>", StringComparison.Ordinal);
+        Assert.InRange(impression, 0, html.IndexOf("<h2>Summary</h2>", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Each_level_says_where_it_was_read_in_pacs_and_each_finding_its_grading_system()
+    {
+        var html = Render();
+
+        Assert.Contains("<p class=\"where\">Read on series 3, image 14 (slice position -112.4 mm).</p>", html, StringComparison.Ordinal);
+        Assert.Contains("on the Lee 2011 scale.", html, StringComparison.Ordinal);
+        Assert.Contains("on the Pathria / Weishaupt scale.", html, StringComparison.Ordinal);
+        Assert.Contains("<li>Central canal: Lee et al. 2011 (axial T2)", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_ratio_is_written_without_a_unit_and_an_area_in_square_millimetres()
+    {
+        var html = Render();
+
+        Assert.Contains("dural sac area 62 mm&#178;; dural sac / disc area ratio 0.13</p>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("0.13 1", html, StringComparison.Ordinal);
     }
 }
