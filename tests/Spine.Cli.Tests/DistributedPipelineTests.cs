@@ -17,6 +17,7 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, FaultsRabb
     private const string ReportExchange = "Spine.Contracts.V1:StudyReportPublished";
     private static readonly TimeSpan StudyLimit = TimeSpan.FromMinutes(4);
     private readonly string _root = Directory.CreateTempSubdirectory("spine-e2e-").FullName;
+    private readonly List<string> _identifiers = [];
 
     [Fact]
     public async Task Six_processes_report_a_study_exactly_as_the_embedded_mode_does_and_one_trace_spans_all_six()
@@ -65,8 +66,8 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, FaultsRabb
     [Fact]
     public async Task A_segmentation_process_killed_mid_study_is_replaced_and_every_study_is_reported_once()
     {
-        PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = 737373, Distractors = false }), Path.Combine(_root, "in", "batch", "a"));
-        PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = 737374, Distractors = false }), Path.Combine(_root, "in", "batch", "b"));
+        WriteStudy(737373, Path.Combine(_root, "in", "batch", "a"));
+        WriteStudy(737374, Path.Combine(_root, "in", "batch", "b"));
 
         using var traces = new OtlpTraceReceiver();
         await using var tap = await RabbitMqEventTap.BindAsync(broker.Url, ReportExchange);
@@ -115,18 +116,17 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, FaultsRabb
         {
             Assert.Single(reports, m => m["studyId"]!.GetValue<string>() == study.ToString());
         }
+
+        AssertNoPatientIdentifiers(pipeline, traces);
     }
 
     [Fact]
     public async Task Every_service_killed_in_turn_while_studies_run_leaves_every_study_reported_once()
     {
         const int Studies = 6;
-        var identifiers = new List<string>();
         for (var i = 0; i < Studies; i++)
         {
-            var phantom = PhantomGenerator.Generate(new PhantomOptions { Seed = 747400 + i, Distractors = false });
-            PhantomWriter.WriteStudy(phantom, Path.Combine(_root, "in", "faults", $"s{i}"));
-            identifiers.AddRange([phantom.Truth.StudyInstanceUid, $"PHANTOM-{747400 + i}", $"LUMBAR{747400 + i}"]);
+            WriteStudy(747400 + i, Path.Combine(_root, "in", "faults", $"s{i}"));
         }
 
         using var traces = new OtlpTraceReceiver();
@@ -170,21 +170,16 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, FaultsRabb
             Assert.Single(ofStudy.Select(r => r.MessageId).Distinct());
         }
 
-        // No Study Instance UID, patient name or patient ID in any log line or span of the six services, killed ones included.
-        var logs = pipeline.AllLogs();
-        Assert.NotEmpty(logs);
-        Assert.DoesNotContain(identifiers, id => logs.Contains(id, StringComparison.Ordinal));
-        Assert.NotEmpty(traces.Spans);
-        Assert.DoesNotContain(traces.Spans, span => identifiers.Any(id => span.Name.Contains(id, StringComparison.Ordinal) || span.Attributes.Values.Any(v => v.Contains(id, StringComparison.Ordinal))));
+        AssertNoPatientIdentifiers(pipeline, traces);
     }
 
     [Fact]
     public async Task A_minute_without_the_object_store_and_a_minute_without_the_database_lose_no_study()
     {
-        PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = 757500, Distractors = false }), Path.Combine(_root, "in", "outage", "store", "a"));
-        PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = 757501, Distractors = false }), Path.Combine(_root, "in", "outage", "store", "b"));
-        PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = 757502, Distractors = false }), Path.Combine(_root, "in", "outage", "database", "a"));
-        PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = 757503, Distractors = false }), Path.Combine(_root, "in", "outage", "database", "b"));
+        WriteStudy(757500, Path.Combine(_root, "in", "outage", "store", "a"));
+        WriteStudy(757501, Path.Combine(_root, "in", "outage", "store", "b"));
+        WriteStudy(757502, Path.Combine(_root, "in", "outage", "database", "a"));
+        WriteStudy(757503, Path.Combine(_root, "in", "outage", "database", "b"));
         using var traces = new OtlpTraceReceiver();
         await using var tap = await RabbitMqEventTap.BindAsync(broker.Url, ReportExchange);
         await using var pipeline = await DistributedPipeline.StartAsync(broker, s3, postgres, traces, Path.Combine(_root, "in"), gated: true);
@@ -213,6 +208,7 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, FaultsRabb
         Assert.All(queues, queue => Assert.True(queue.Value == 0, $"{queue.Key} still holds {queue.Value} messages"));
         reports.AddRange(await tap.DrainEnvelopesAsync());
         Assert.All(studies, study => Assert.Single(reports.Where(r => r.Message["studyId"]!.GetValue<string>() == study.ToString()).Select(r => r.MessageId).Distinct()));
+        AssertNoPatientIdentifiers(pipeline, traces);
     }
 
     [Fact]
@@ -220,7 +216,7 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, FaultsRabb
     {
         for (var i = 0; i < 3; i++)
         {
-            PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = 767600 + i, Distractors = false }), Path.Combine(_root, "in", "restart", $"s{i}"));
+            WriteStudy(767600 + i, Path.Combine(_root, "in", "restart", $"s{i}"));
         }
 
         using var traces = new OtlpTraceReceiver();
@@ -252,6 +248,26 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, FaultsRabb
         Assert.All(queues, queue => Assert.True(queue.Value == 0, $"{queue.Key} still holds {queue.Value} messages"));
         reports.AddRange(await tap.DrainEnvelopesAsync());
         Assert.All(studies, study => Assert.Single(reports.Where(r => r.Message["studyId"]!.GetValue<string>() == study.ToString()).Select(r => r.MessageId).Distinct()));
+        AssertNoPatientIdentifiers(pipeline, traces);
+    }
+
+    /// <summary>Writes a phantom study and notes its Study Instance UID, patient ID and patient name for <see cref="AssertNoPatientIdentifiers"/>.</summary>
+    private void WriteStudy(int seed, string folder)
+    {
+        var phantom = PhantomGenerator.Generate(new PhantomOptions { Seed = seed, Distractors = false });
+        PhantomWriter.WriteStudy(phantom, folder);
+        _identifiers.AddRange([phantom.Truth.StudyInstanceUid, $"PHANTOM-{seed}", $"LUMBAR{seed}"]);
+    }
+
+    /// <summary>No Study Instance UID, patient name or patient ID of the test's studies in any log line or span of the six services, killed ones included.</summary>
+    private void AssertNoPatientIdentifiers(ServiceFleet pipeline, OtlpTraceReceiver traces)
+    {
+        Assert.NotEmpty(_identifiers);
+        var logs = pipeline.AllLogs();
+        Assert.NotEmpty(logs);
+        Assert.DoesNotContain(_identifiers, id => logs.Contains(id, StringComparison.Ordinal));
+        Assert.NotEmpty(traces.Spans);
+        Assert.DoesNotContain(traces.Spans, span => _identifiers.Any(id => span.Name.Contains(id, StringComparison.Ordinal) || span.Attributes.Values.Any(v => v.Contains(id, StringComparison.Ordinal))));
     }
 
     /// <summary>The reports the tap receives until there is one for each study (or the time is up).</summary>
