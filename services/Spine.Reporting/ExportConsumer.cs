@@ -15,8 +15,8 @@ using Spine.Platform.Storage;
 namespace Spine.Reporting;
 
 /// <summary>
-/// StudyReportPublished to the configured PACS: the measurement report as a Comprehensive SR (TID 1500) and the
-/// findings as Secondary Capture objects in the patient's study,
+/// StudyReportPublished to the configured PACS: the measurement report as a Comprehensive SR (TID 1500), the report
+/// as Encapsulated PDF and the findings as Secondary Capture objects in the patient's study,
 /// sent by C-STORE to every destination, each tried <see cref="ExportOptions.Attempts"/> times with doubling waits;
 /// what still fails is thrown, so the bus's retries and finally its error queue keep the message.
 /// </summary>
@@ -48,6 +48,11 @@ public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOp
             {
                 objects.Add(ResultObjects.SecondaryCapture(report, identity, objects.Count - 1, finding, level, await store.ReadAllBytesAsync(finding.Explanation!.Overlay!, cancellationToken)));
             }
+        }
+
+        if (await store.StatAsync(StudyKeys.ReportPdf(report.StudyId), cancellationToken) is { } pdf)
+        {
+            objects.Add(ResultObjects.EncapsulatedPdf(report, identity, await store.ReadAllBytesAsync(pdf, cancellationToken)));
         }
 
         foreach (var destination in settings.Destinations)
@@ -98,6 +103,7 @@ public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOp
         var contexts = DicomClient.ContextsFor([
             (SopClasses.SecondaryCaptureImageStorage, DicomTransferSyntax.ExplicitVRLittleEndian.Uid),
             (Spine.Dicom.StructuredReporting.SrDocument.ComprehensiveSrStorage, DicomTransferSyntax.ExplicitVRLittleEndian.Uid),
+            (EncapsulatedDocuments.EncapsulatedPdfStorage, DicomTransferSyntax.ExplicitVRLittleEndian.Uid),
         ]);
         await using var client = await DicomClient.ConnectAsync(destination.Host, destination.Port, callingAeTitle, destination.AeTitle, contexts, tls: TlsFor(destination), cancellationToken: cancellationToken);
         foreach (var part10 in objects)

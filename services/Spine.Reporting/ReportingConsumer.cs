@@ -11,8 +11,8 @@ namespace Spine.Reporting;
 
 /// <summary>
 /// ExplanationsReady to StudyReportPublished: the report assembled (levels cranial to caudal, every model that
-/// contributed, the disclaimer their training calls for), stored as JSON (the contracts' schema) and as one
-/// self-contained HTML page, the study marked completed in the ledger, and the result event published.
+/// contributed, the disclaimer their training calls for), stored as JSON (the contracts' schema), as one
+/// self-contained HTML page and as a PDF, the study marked completed in the ledger, and the result event published.
 /// </summary>
 public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger ledger, TimeProvider time, ILogger<ReportingConsumer> logger)
     : StudyStage<ExplanationsReady>(ledger, time, logger)
@@ -49,6 +49,15 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
         var html = await PutAsync(StudyKeys.ReportHtml(message.StudyId),
             Encoding.UTF8.GetBytes(ReportHtml.Render(report, reference => images.GetValueOrDefault(reference.Key))), "text/html; charset=utf-8", cancellationToken);
 
+        if (ReportPdf.FontsAvailable)
+        {
+            await PutAsync(StudyKeys.ReportPdf(message.StudyId), ReportPdf.Render(report, reference => images.GetValueOrDefault(reference.Key)), "application/pdf", cancellationToken);
+        }
+        else
+        {
+            LogNoPdf(logger, message.StudyId);
+        }
+
         LogReported(logger, message.StudyId, report.Levels.Count);
         return StageResult.Completed(new StudyReportPublished
         {
@@ -79,6 +88,9 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
         return await store.PutAsync(key, stream, contentType, cancellationToken);
     }
 
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Study {StudyId}: no PDF report, DejaVu Sans is not installed (Debian: fonts-dejavu-core)")]
+    private static partial void LogNoPdf(ILogger logger, Guid studyId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} reported: {Levels} levels")]
     private static partial void LogReported(ILogger logger, Guid studyId, int levels);

@@ -15,6 +15,7 @@ namespace Spine.Reporting;
 public static class ResultObjects
 {
     public const int SeriesNumber = 9901;
+    public const int PdfSeriesNumber = 9903;
     private static readonly DicomTag ImageComments = new(0x0020, 0x4000);
 
     /// <summary>The patient and study the objects belong to, from one of the study's own instances.</summary>
@@ -50,6 +51,15 @@ public static class ResultObjects
         dataset.SetString(ImageComments, DicomVR.LT, string.Create(CultureInfo.InvariantCulture,
             $"{LevelName(level.Level)} {Describe(finding)}: {GradeName(finding.Grade)} (P moderate or worse {finding.SignificantProbability:0.00}). {finding.Explanation?.Rationale} {report.Disclaimer}"));
         return DicomWriter.ToBytes(dataset);
+    }
+
+    /// <summary>Part 10 bytes of the report's PDF as an Encapsulated PDF in the patient's study.</summary>
+    public static byte[] EncapsulatedPdf(StudyReport report, StudyIdentity identity, byte[] pdf)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return DicomWriter.ToBytes(EncapsulatedDocuments.Pdf(identity, Uid(report.StudyId, "pdf-series"), PdfSeriesNumber,
+            "Spine Platform report (automated, not for diagnosis)", Uid(report.StudyId, "pdf"), "Lumbar spine MRI: automated reading (not for diagnosis)",
+            report.GeneratedAt.UtcDateTime, pdf));
     }
 
     /// <summary>A UID fixed by the StudyId and a name: the same object gets the same UID every time it is made.</summary>

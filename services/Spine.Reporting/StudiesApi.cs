@@ -26,7 +26,7 @@ internal sealed partial class StudiesApiJsonContext : JsonSerializerContext;
 /// <summary>
 /// The studies API on the ledger and the stored reports: GET /studies (newest first, ?skip=&amp;take=), GET
 /// /studies/{id} (stage, transitions with their times, errors), GET /studies/{id}/report (JSON; HTML with
-/// ?format=html or Accept: text/html), GET /studies/{id}/sr (the measurement report as a DICOM Comprehensive SR).
+/// ?format=html or Accept: text/html; PDF with ?format=pdf or Accept: application/pdf), GET /studies/{id}/sr (the measurement report as a DICOM Comprehensive SR).
 /// </summary>
 public static class StudiesApi
 {
@@ -65,16 +65,18 @@ public static class StudiesApi
                 : Results.NotFound());
         endpoints.MapGet("/studies/{id:guid}/report", async (Guid id, string? format, HttpRequest request, IObjectStore store, CancellationToken cancellationToken) =>
         {
-            var html = string.Equals(format, "html", StringComparison.OrdinalIgnoreCase)
-                || request.Headers.Accept.Any(a => a?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);
-            var reference = await store.StatAsync(html ? StudyKeys.ReportHtml(id) : StudyKeys.ReportJson(id), cancellationToken);
-            if (reference is null)
+            var (key, contentType) = ReportFormat(format, request) switch
+            {
+                "html" => (StudyKeys.ReportHtml(id), "text/html; charset=utf-8"),
+                "pdf" => (StudyKeys.ReportPdf(id), "application/pdf"),
+                _ => (StudyKeys.ReportJson(id), "application/json"),
+            };
+            if (await store.StatAsync(key, cancellationToken) is not { } reference)
             {
                 return Results.NotFound();
             }
 
-            var stream = await store.OpenReadAsync(reference, cancellationToken);
-            return Results.Stream(stream, html ? "text/html; charset=utf-8" : "application/json");
+            return Results.Stream(await store.OpenReadAsync(reference, cancellationToken), contentType);
         });
         endpoints.MapGet("/studies/{id:guid}/sr", async (Guid id, IObjectStore store, CancellationToken cancellationToken) =>
         {
@@ -92,6 +94,20 @@ public static class StudiesApi
             var identity = ResultObjects.IdentityOf(await StudyManifests.SourceHeaderAsync(store, report, null, cancellationToken), report.StudyInstanceUid);
             return Results.File(MeasurementReportSr.Build(report, identity, SpineVersion.Informational), "application/dicom", $"{id}-sr.dcm");
         });
+    }
+
+    /// <summary>?format=html|pdf|json, else the first of text/html or application/pdf the Accept header names, else JSON.</summary>
+    private static string ReportFormat(string? format, HttpRequest request)
+    {
+        if (format is { Length: > 0 })
+        {
+            return format.ToLowerInvariant();
+        }
+
+        var accept = string.Join(',', request.Headers.Accept.OfType<string>());
+        return accept.Contains("text/html", StringComparison.OrdinalIgnoreCase) ? "html"
+            : accept.Contains("application/pdf", StringComparison.OrdinalIgnoreCase) ? "pdf"
+            : "json";
     }
 
     private static StudySummary Summary(StudyRecord study) =>

@@ -35,7 +35,7 @@ public sealed class ExportTests : IAsyncLifetime
             });
 
     [Fact]
-    public async Task A_report_reaches_a_pacs_that_was_down_when_it_was_published_as_a_measurement_report_and_one_secondary_capture_per_finding()
+    public async Task A_report_reaches_a_pacs_that_was_down_when_it_was_published_as_a_measurement_report_a_pdf_and_one_secondary_capture_per_finding()
     {
         var attempts = new System.Collections.Concurrent.ConcurrentQueue<string>();
         using var meters = new MeterListener
@@ -67,18 +67,20 @@ public sealed class ExportTests : IAsyncLifetime
         await using var orthanc = await OrthancPeer.StartAsync(new Dictionary<string, (string, int)>());
         _pacs.Open(orthanc.DicomPort);
         IReadOnlyList<string> stored = [];
-        for (var wait = 0; wait < 120 && stored.Count < 26; wait++)
+        for (var wait = 0; wait < 120 && stored.Count < 27; wait++)
         {
             await Task.Delay(500);
             stored = await orthanc.SopInstanceUidsAsync();
         }
 
         var findings = published.Report.Levels.Sum(l => l.Findings.Count);
-        Assert.Equal(findings + 1, stored.Count);
+        Assert.Equal(findings + 2, stored.Count);
         var received = (await orthanc.InstanceFilesAsync()).Select(bytes => DicomFile.Read(bytes)).ToList();
         var report = Assert.Single(received, f => f.Dataset.GetString(DicomTags.SopClassUid) == Spine.Dicom.StructuredReporting.SrDocument.ComprehensiveSrStorage);
         Assert.Equal(phantom.Truth.StudyInstanceUid, report.Dataset.GetString(DicomTags.StudyInstanceUid));
-        var files = received.Where(f => f != report).ToList();
+        var document = Assert.Single(received, f => f.Dataset.GetString(DicomTags.SopClassUid) == EncapsulatedDocuments.EncapsulatedPdfStorage);
+        Assert.Equal("DOC", document.Dataset.GetString(DicomTags.Modality));
+        var files = received.Where(f => f != report && f != document).ToList();
         Assert.All(files, file =>
         {
             var dataset = file.Dataset;

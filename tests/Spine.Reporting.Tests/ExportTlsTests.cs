@@ -56,15 +56,16 @@ public sealed class ExportTlsTests : IAsyncLifetime
         var study = Assert.Single(await platform.Service<FolderImport>().ImportAsync(Path.Combine(platform.Root, "in", "dicom")));
         var published = await platform.WaitForAsync<StudyReportPublished>(m => m.StudyId == study.StudyId, seconds: 120);
 
-        var findings = published.Report.Levels.Sum(l => l.Findings.Count);
+        // One Secondary Capture per finding, the SR and the PDF.
+        var objects = published.Report.Levels.Sum(l => l.Findings.Count) + 2;
         IReadOnlyList<string> stored = [];
-        for (var wait = 0; wait < 120 && stored.Count < findings; wait++)
+        for (var wait = 0; wait < 120 && stored.Count < objects; wait++)
         {
             await Task.Delay(500);
             stored = await _orthanc.SopInstanceUidsAsync();
         }
 
-        Assert.Equal(findings, stored.Count);
+        Assert.Equal(objects, stored.Count);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class StudiesApiTests : IAsyncLifetime
         _platform = await EmbeddedPlatform.StartAsync(SpineModules.Pipeline, EmbeddedPlatform.Record<StudyReportPublished>, web: true);
 
     [Fact]
-    public async Task Studies_api_lists_the_study_its_stages_and_serves_its_report_as_json_and_html()
+    public async Task Studies_api_lists_the_study_its_stages_and_serves_its_report_as_json_html_and_pdf()
     {
         PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = 515151, Distractors = false }), Path.Combine(_platform.Root, "in"));
         var imported = Assert.Single(await _platform.Service<FolderImport>().ImportAsync(Path.Combine(_platform.Root, "in", "dicom")));
@@ -44,6 +44,11 @@ public sealed class StudiesApiTests : IAsyncLifetime
         Assert.Equal("no-store", html.Headers.CacheControl!.ToString());
         Assert.Equal("nosniff", Assert.Single(html.Headers.GetValues("X-Content-Type-Options")));
         Assert.StartsWith("default-src 'none'", Assert.Single(html.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        using var pdfRequest = new HttpRequestMessage(HttpMethod.Get, new Uri($"/studies/{id}/report", UriKind.Relative));
+        pdfRequest.Headers.Accept.ParseAdd("application/pdf");
+        using var pdf = await http.SendAsync(pdfRequest);
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType!.MediaType);
+        Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString((await pdf.Content.ReadAsByteArrayAsync())[..5]), StringComparison.Ordinal);
         using var listing = await http.GetAsync(new Uri("/studies", UriKind.Relative));
         Assert.Equal("no-store", listing.Headers.CacheControl!.ToString());
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs (when missing), starts and stops the real servers that the integration tests use, as plain processes on
 # loopback with private ports and data folders: RabbitMQ and PostgreSQL from Debian's packages, s3rver (an S3 API
-# server) from npm. No Docker, no systemd. Also installs dcmtk, dicom3tools (dciodvfy), Chromium (the browser tests) and the JPEG-LS and JPEG 2000 libraries.
+# server) from npm. No Docker, no systemd. Also installs dcmtk, dicom3tools (dciodvfy), poppler-utils and DejaVu fonts (the PDF report), Chromium (the browser tests) and the JPEG-LS and JPEG 2000 libraries.
 #
 #   tests/infra/test-services.sh start            install what is missing, start all three, write the env file
 #   tests/infra/test-services.sh stop             stop all three
@@ -44,6 +44,8 @@ install() {
   # DICOM peers and the native codecs that Spine.Dicom calls (JPEG-LS, JPEG 2000).
   command -v dcmdump >/dev/null || apt_install dcmtk
   command -v dciodvfy >/dev/null || apt_install dicom3tools
+  command -v pdftoppm >/dev/null || apt_install poppler-utils
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || apt_install fonts-dejavu-core
   command -v chromium >/dev/null || apt_install chromium
   [ -x /usr/sbin/Orthanc ] || apt_install orthanc
   ldconfig -p | grep -q 'libcharls.so.2 ' || apt_install libcharls2

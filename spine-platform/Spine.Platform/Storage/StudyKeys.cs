@@ -26,6 +26,8 @@ public static class StudyKeys
 
     public static string ReportHtml(Guid studyId) => $"studies/{studyId:N}/report/report.html";
 
+    public static string ReportPdf(Guid studyId) => $"studies/{studyId:N}/report/report.pdf";
+
     /// <summary>All slabs' label maps stacked like the prepared volume.</summary>
     public static string StackedLabelMap(Guid studyId) => $"studies/{studyId:N}/segmentation/labels.nii.gz";
 }
