@@ -14,7 +14,6 @@ namespace Spine.Reporting;
 /// </summary>
 public static class ReportHtml
 {
-    private static readonly string[] GradeNames = ["normal", "mild", "moderate", "severe"];
     private static readonly (FindingKind Kind, Side Side, string Title)[] Columns =
     [
         (FindingKind.CentralCanalStenosis, Side.None, "Central canal"),
@@ -129,7 +128,7 @@ public static class ReportHtml
                 var finding = level.Findings.FirstOrDefault(f => f.Kind == column.Kind && f.Side == column.Side);
                 html.Append(finding is null
                     ? "<td>not assessed</td>"
-                    : string.Create(CultureInfo.InvariantCulture, $"<td class=\"g{finding.Grade}\">{GradeNames[finding.Grade]} <small>(P moderate or worse {finding.SignificantProbability:0.00})</small></td>"));
+                    : string.Create(CultureInfo.InvariantCulture, $"<td class=\"g{finding.Grade}\">{ResultObjects.GradeName(finding.Grade)} <small>(P moderate or worse {finding.SignificantProbability:0.00})</small></td>"));
             }
 
             html.Append("</tr>\n");
@@ -138,7 +137,7 @@ public static class ReportHtml
         html.Append("</table>\n");
     }
 
-    // The published systems the grades follow (../shared/notes/CLINICAL.md's definitions), so a reader knows what "moderate" means here.
+    // The published systems the grades follow, with their definitions, so a reader knows what "moderate" means here.
     private static void GradingSystems(StringBuilder html) => html.Append("<h2>Grading systems</h2>\n<ul class=\"grading\">")
         .Append("<li>Central canal: ").Append(Encode(ReportText.GradingSystem(FindingKind.CentralCanalStenosis))).Append("</li>")
         .Append("<li>Neural foramina: ").Append(Encode(ReportText.GradingSystem(FindingKind.ForaminalStenosis))).Append("</li>")
@@ -164,8 +163,8 @@ public static class ReportHtml
         foreach (var finding in level.Findings)
         {
             var title = Columns.FirstOrDefault(c => c.Kind == finding.Kind && c.Side == finding.Side).Title ?? finding.Kind.ToString();
-            html.Append("<h3>").Append(title).Append(": ").Append(GradeNames[finding.Grade]).Append("</h3>\n<p>Probabilities ")
-                .Append(string.Join(", ", finding.GradeProbabilities.Select((p, g) => string.Create(CultureInfo.InvariantCulture, $"{GradeNames[g]} {p:0.00}"))))
+            html.Append("<h3>").Append(title).Append(": ").Append(ResultObjects.GradeName(finding.Grade)).Append("</h3>\n<p>Probabilities ")
+                .Append(string.Join(", ", finding.GradeProbabilities.Select((p, g) => string.Create(CultureInfo.InvariantCulture, $"{ResultObjects.GradeName(g)} {p:0.00}"))))
                 .Append("; graded by ").Append(Encode($"{finding.Model.Name} {finding.Model.Version}"))
                 .Append(" on the ").Append(Encode(ReportText.GradingSystemName(finding.Kind))).Append(" scale.</p>\n");
             if (finding.Explanation is { } explanation)

@@ -16,7 +16,6 @@ public static class ReportPdf
 {
     private const double Margin = 50;
     private const double OverlayWidth = 260;
-    private static readonly string[] GradeNames = ["normal", "mild", "moderate", "severe"];
     private static readonly Lock FontLock = new();
 
     /// <summary>Whether the fonts the PDF is set in are installed.</summary>
@@ -43,7 +42,7 @@ public static class ReportPdf
             writer.Paragraph(level.NotAssessableReason is { } reason
                 ? $"{level.Level.Name()}: not assessable ({reason})"
                 : $"{level.Level.Name()}: " + string.Join("; ", level.Findings.Select(f => string.Create(CultureInfo.InvariantCulture,
-                    $"{ResultObjects.Describe(f)} {GradeNames[f.Grade]} (P moderate or worse {f.SignificantProbability:0.00})"))));
+                    $"{ResultObjects.Describe(f)} {ResultObjects.GradeName(f.Grade)} (P moderate or worse {f.SignificantProbability:0.00})"))));
         }
 
         writer.Heading("Grading systems", 13);
@@ -70,8 +69,8 @@ public static class ReportPdf
             writer.Paragraph(string.Join("; ", level.Measurements.Select(ReportText.Measurement)));
             foreach (var finding in level.Findings)
             {
-                writer.Heading($"{ResultObjects.Describe(finding)}: {GradeNames[finding.Grade]}", 11);
-                writer.Paragraph("Probabilities " + string.Join(", ", finding.GradeProbabilities.Select((p, g) => string.Create(CultureInfo.InvariantCulture, $"{GradeNames[g]} {p:0.00}")))
+                writer.Heading($"{ResultObjects.Describe(finding)}: {ResultObjects.GradeName(finding.Grade)}", 11);
+                writer.Paragraph("Probabilities " + string.Join(", ", finding.GradeProbabilities.Select((p, g) => string.Create(CultureInfo.InvariantCulture, $"{ResultObjects.GradeName(g)} {p:0.00}")))
                     + $"; graded by {finding.Model.Name} {finding.Model.Version} on the {ReportText.GradingSystemName(finding.Kind)} scale.");
                 if (finding.Explanation is { } explanation)
                 {

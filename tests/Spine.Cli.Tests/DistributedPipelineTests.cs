@@ -77,7 +77,7 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, FaultsRabb
 
         using (var reporting = pipeline.Client("reporting"))
         {
-            await WaitForSegmentationToStartAsync(pipeline, reporting, studies);
+            await WaitForSegmentationToStartAsync(pipeline, studies);
             await pipeline.KillAsync("segmentation");
 
             // The kill came mid-study: a study began segmentation and did not finish it.
@@ -137,13 +137,7 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, FaultsRabb
 
         // Each service SIGKILLed once, in an order and at moments drawn from a fixed seed, while the studies are in flight,
         // and started again: unacknowledged messages go back to the queues, queued outbox messages to the next relay.
-        var random = new Random(19);
-        foreach (var service in DistributedPipeline.ServiceNames.OrderBy(_ => random.Next()))
-        {
-            await Task.Delay(random.Next(300, 2500));
-            await pipeline.KillAsync(service);
-            await pipeline.StartServiceAsync(service);
-        }
+        await pipeline.KillEachInTurnAsync(new Random(19));
 
         foreach (var study in studies)
         {
@@ -151,25 +145,14 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, FaultsRabb
             Assert.True(detail["study"]!["status"]!.GetValue<string>() == "Completed", $"{detail.ToJsonString()}\n{pipeline.Errors()}");
         }
 
-        var reports = (await ReportEnvelopesAsync(tap, studies, StudyLimit)).ToList();
         foreach (var (service, peak) in pipeline.PeakMemoryMiB())
         {
             output.WriteLine($"{service}: peak resident memory {peak:0} MiB since its restart");
         }
 
-        var queues = await pipeline.StopAndReadQueuesAsync();
-        Assert.All(queues, queue => Assert.True(queue.Value == 0, $"{queue.Key} still holds {queue.Value} messages"));
-        reports.AddRange(await tap.DrainEnvelopesAsync());
-
-        // One report per study. A relay killed between publishing and marking the message sent would make a second
-        // delivery of it with the same MessageId (subscribers drop it by that id); a second report would have another.
-        foreach (var study in studies)
-        {
-            var ofStudy = reports.Where(r => r.Message["studyId"]!.GetValue<string>() == study.ToString()).ToList();
-            Assert.NotEmpty(ofStudy);
-            Assert.Single(ofStudy.Select(r => r.MessageId).Distinct());
-        }
-
+        // A relay killed between publishing and marking the message sent makes a second delivery with the same
+        // MessageId (subscribers drop it by that id); a second report would have another.
+        await AssertEachReportedOnceAsync(pipeline, tap, studies);
         AssertNoPatientIdentifiers(pipeline, traces);
     }
 
@@ -203,11 +186,7 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, FaultsRabb
             }
         }
 
-        var reports = await ReportEnvelopesAsync(tap, studies, StudyLimit);
-        var queues = await pipeline.StopAndReadQueuesAsync();
-        Assert.All(queues, queue => Assert.True(queue.Value == 0, $"{queue.Key} still holds {queue.Value} messages"));
-        reports.AddRange(await tap.DrainEnvelopesAsync());
-        Assert.All(studies, study => Assert.Single(reports.Where(r => r.Message["studyId"]!.GetValue<string>() == study.ToString()).Select(r => r.MessageId).Distinct()));
+        await AssertEachReportedOnceAsync(pipeline, tap, studies);
         AssertNoPatientIdentifiers(pipeline, traces);
     }
 
@@ -228,11 +207,7 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, FaultsRabb
 
         // The broker goes down once the studies are in the analysis stages, for 15 s: every service loses its connection,
         // unacknowledged messages return to their queues on disk, the outbox relays keep what they could not publish.
-        using (var reporting = pipeline.Client("reporting"))
-        {
-            await WaitForSegmentationToStartAsync(pipeline, reporting, studies);
-        }
-
+        await WaitForSegmentationToStartAsync(pipeline, studies);
         await restartedBroker.StopAsync();
         await Task.Delay(TimeSpan.FromSeconds(15));
         await restartedBroker.StartAsync();
@@ -243,11 +218,7 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, FaultsRabb
             Assert.True(detail["study"]!["status"]!.GetValue<string>() == "Completed", $"{detail.ToJsonString()}\n{pipeline.Errors()}");
         }
 
-        var reports = await ReportEnvelopesAsync(tap, studies, StudyLimit);
-        var queues = await pipeline.StopAndReadQueuesAsync();
-        Assert.All(queues, queue => Assert.True(queue.Value == 0, $"{queue.Key} still holds {queue.Value} messages"));
-        reports.AddRange(await tap.DrainEnvelopesAsync());
-        Assert.All(studies, study => Assert.Single(reports.Where(r => r.Message["studyId"]!.GetValue<string>() == study.ToString()).Select(r => r.MessageId).Distinct()));
+        await AssertEachReportedOnceAsync(pipeline, tap, studies);
         AssertNoPatientIdentifiers(pipeline, traces);
     }
 
@@ -272,43 +243,23 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, FaultsRabb
 
     /// <summary>The reports the tap receives until there is one for each study (or the time is up).</summary>
     private static async Task<List<JsonNode>> ReportsAsync(RabbitMqEventTap tap, IReadOnlyCollection<Guid> studies, TimeSpan within) =>
-        [.. (await ReportEnvelopesAsync(tap, studies, within)).Select(r => r.Message)];
+        [.. (await tap.DrainUntilEachAsync(studies, within)).Select(r => r.Message)];
 
-    private static async Task<List<(string? MessageId, JsonNode Message)>> ReportEnvelopesAsync(RabbitMqEventTap tap, IReadOnlyCollection<Guid> studies, TimeSpan within)
+    /// <summary>
+    /// Once each study has a report on the tap, stops the services and checks that no queue holds a message, then that
+    /// each study was reported under one MessageId (a repeat of the same message is the relay's at-least-once delivery).
+    /// </summary>
+    private static async Task AssertEachReportedOnceAsync(ServiceFleet pipeline, RabbitMqEventTap tap, IReadOnlyCollection<Guid> studies)
     {
-        var reports = new List<(string? MessageId, JsonNode Message)>();
-        var deadline = DateTime.UtcNow + within;
-        while (!studies.All(study => reports.Any(m => m.Message["studyId"]!.GetValue<string>() == study.ToString())) && DateTime.UtcNow < deadline)
-        {
-            reports.AddRange(await tap.DrainEnvelopesAsync());
-            await Task.Delay(100);
-        }
-
-        return reports;
+        var reports = await tap.DrainUntilEachAsync(studies, StudyLimit);
+        var queues = await pipeline.StopAndReadQueuesAsync();
+        Assert.All(queues, queue => Assert.True(queue.Value == 0, $"{queue.Key} still holds {queue.Value} messages"));
+        reports.AddRange(await tap.DrainEnvelopesAsync());
+        Assert.All(studies, study => Assert.Single(reports.Where(r => RabbitMqEventTap.IsOf(r.Message, study)).Select(r => r.MessageId).Distinct()));
     }
 
-    private static async Task WaitForSegmentationToStartAsync(ServiceFleet pipeline, HttpClient reporting, IReadOnlyCollection<Guid> studies)
-    {
-        var deadline = DateTime.UtcNow + StudyLimit;
-        while (!await AnyAsync(reporting, studies, "Segmentation", "Started"))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"segmentation never started.\n{pipeline.Errors()}");
-            await Task.Delay(20);
-        }
-    }
-
-    private static async Task<bool> AnyAsync(HttpClient reporting, IEnumerable<Guid> studies, string stage, string outcome)
-    {
-        foreach (var study in studies)
-        {
-            if (Transitions(await DistributedPipeline.DetailAsync(reporting, study)).Contains((stage, outcome)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static async Task WaitForSegmentationToStartAsync(ServiceFleet pipeline, IReadOnlyCollection<Guid> studies) =>
+        Assert.True(await pipeline.WaitForStageAsync(studies, "Segmentation", StudyLimit), $"segmentation never started.\n{pipeline.Errors()}");
 
     private static List<(string Stage, string Outcome)> Transitions(JsonNode? detail) =>
         detail?["transitions"]?.AsArray().Select(t => (t!["stage"]!.GetValue<string>(), t["outcome"]!.GetValue<string>())).ToList() ?? [];

@@ -162,18 +162,12 @@ internal static class ResilienceBench
             }
 
             var wall = clock.Elapsed;
-            var reports = new List<(string? MessageId, System.Text.Json.Nodes.JsonNode Message)>();
-            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-            while (DateTime.UtcNow < deadline && studies.Any(study => !reports.Any(r => IsOf(r.Message, study))))
-            {
-                reports.AddRange(await tap.DrainEnvelopesAsync());
-                await Task.Delay(200, cancellationToken);
-            }
+            var reports = await tap.DrainUntilEachAsync([.. studies], TimeSpan.FromMinutes(2));
 
             var peak = fleet.PeakMemoryMiB();
             var queues = await fleet.StopAndReadQueuesAsync();
             reports.AddRange(await tap.DrainEnvelopesAsync());
-            var reportsPerStudy = studies.Select(study => reports.Where(r => IsOf(r.Message, study)).Select(r => r.MessageId).Distinct().Count()).ToList();
+            var reportsPerStudy = studies.Select(study => reports.Where(r => RabbitMqEventTap.IsOf(r.Message, study)).Select(r => r.MessageId).Distinct().Count()).ToList();
             return new Outcome(
                 scenario, studies.Count, reportsPerStudy.Count(n => n == 1), reportsPerStudy.Count(n => n == 0), reportsPerStudy.Count(n => n > 1), failed,
                 queues.Values.Sum(depth => (long)depth), peak, wall);
@@ -189,18 +183,11 @@ internal static class ResilienceBench
         switch (scenario)
         {
             case "kill":
-                // Each service SIGKILLed once, in an order and at moments drawn from a fixed seed, and started again.
-                var random = new Random(19);
-                foreach (var service in ServiceFleet.ServiceNames.OrderBy(_ => random.Next()))
-                {
-                    await Task.Delay(random.Next(300, 2500));
-                    await fleet.KillAsync(service);
-                    await fleet.StartServiceAsync(service);
-                }
-
+                await fleet.KillEachInTurnAsync(new Random(19));
                 break;
             case "broker":
-                await WaitForAnalysisAsync(fleet, studies);
+                // Once a study has begun segmentation: the fault lands in the middle of the run.
+                await fleet.WaitForStageAsync(studies, "Segmentation", TimeSpan.FromMinutes(5));
                 await ControlBrokerAsync(settings.BrokerControl!, "stop");
                 await Task.Delay(TimeSpan.FromSeconds(15));
                 await ControlBrokerAsync(settings.BrokerControl!, "start");
@@ -215,26 +202,6 @@ internal static class ResilienceBench
         }
     }
 
-    /// <summary>Waits until a study has begun segmentation: the fault then lands in the middle of the run.</summary>
-    private static async Task WaitForAnalysisAsync(ServiceFleet fleet, IReadOnlyList<Guid> studies)
-    {
-        using var reporting = fleet.Client("reporting");
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
-        while (DateTime.UtcNow < deadline)
-        {
-            foreach (var study in studies)
-            {
-                var transitions = (await ServiceFleet.DetailAsync(reporting, study))?["transitions"]?.AsArray() ?? [];
-                if (transitions.Any(t => t!["stage"]!.GetValue<string>() == "Segmentation"))
-                {
-                    return;
-                }
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
     /// <summary>Runs the broker control program: tests/infra/test-services.sh takes rabbitmq-stop/rabbitmq-start and the instance; any other program takes stop/start.</summary>
     private static async Task ControlBrokerAsync(string control, string verb)
     {
@@ -246,8 +213,6 @@ internal static class ResilienceBench
             throw new InvalidOperationException($"{control} {string.Join(' ', arguments)} failed ({process.ExitCode}): {process.StandardError}");
         }
     }
-
-    private static bool IsOf(System.Text.Json.Nodes.JsonNode message, Guid study) => message["studyId"]?.GetValue<string>() == study.ToString();
 
     /// <summary>This program as the fleet starts it: the apphost, or dotnet with this assembly.</summary>
     private static (string FileName, IReadOnlyList<string> LeadingArguments) SelfLauncher()

@@ -61,6 +61,24 @@ public sealed class RabbitMqEventTap : IAsyncDisposable
         return messages;
     }
 
+    /// <summary>The envelopes received until each study has a report (a <c>studyId</c> of its message) or the time is up.</summary>
+    public async Task<List<(string? MessageId, JsonNode Message)>> DrainUntilEachAsync(IReadOnlyCollection<Guid> studies, TimeSpan within)
+    {
+        ArgumentNullException.ThrowIfNull(studies);
+        var received = new List<(string? MessageId, JsonNode Message)>();
+        var deadline = DateTime.UtcNow + within;
+        while (!studies.All(study => received.Any(r => IsOf(r.Message, study))) && DateTime.UtcNow < deadline)
+        {
+            received.AddRange(await DrainEnvelopesAsync());
+            await Task.Delay(100);
+        }
+
+        return received;
+    }
+
+    /// <summary>Whether a message is about the study (its <c>studyId</c>).</summary>
+    public static bool IsOf(JsonNode message, Guid study) => message?["studyId"]?.GetValue<string>() == study.ToString();
+
     public async ValueTask DisposeAsync()
     {
         if (_channel.IsOpen)

@@ -182,6 +182,43 @@ public sealed class ServiceFleet : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SIGKILLs each service once, in an order and at moments (0.3 to 2.5 s apart) drawn from <paramref name="random"/>,
+    /// starting each again at once: unacknowledged messages go back to the queues, queued outbox messages to the next relay.
+    /// </summary>
+    public async Task KillEachInTurnAsync(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        foreach (var service in ServiceNames.OrderBy(_ => random.Next()))
+        {
+            await Task.Delay(random.Next(300, 2500));
+            await KillAsync(service);
+            await StartServiceAsync(service);
+        }
+    }
+
+    /// <summary>Waits until the ledger shows <paramref name="stage"/> started for one of the studies; false if it has not within the time.</summary>
+    public async Task<bool> WaitForStageAsync(IReadOnlyCollection<Guid> studies, string stage, TimeSpan within)
+    {
+        using var reporting = Client("reporting");
+        var deadline = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var study in studies)
+            {
+                var transitions = (await DetailAsync(reporting, study))?["transitions"]?.AsArray() ?? [];
+                if (transitions.Any(t => t!["stage"]!.GetValue<string>() == stage))
+                {
+                    return true;
+                }
+            }
+
+            await Task.Delay(20);
+        }
+
+        return false;
+    }
+
     public ChildProcess Process(string name)
     {
         lock (_services)
