@@ -15,12 +15,13 @@ using Spine.Platform.Storage;
 namespace Spine.Reporting;
 
 /// <summary>
-/// StudyReportPublished to the configured PACS: the measurement report as a Comprehensive SR (TID 1500), the report
-/// as Encapsulated PDF and the findings as Secondary Capture objects in the patient's study,
-/// sent by C-STORE to every destination, each tried <see cref="ExportOptions.Attempts"/> times with doubling waits;
-/// what still fails is thrown, so the bus's retries and finally its error queue keep the message.
+/// StudyReportPublished to the configured PACS: the measurement report as a Comprehensive SR (TID 1500), the
+/// segmentation as DICOM SEG, the report as Encapsulated PDF and the findings as Secondary Capture objects in the
+/// patient's study, each kind as the destination asks, by C-STORE or by DICOMweb STOW-RS; each destination tried
+/// <see cref="ExportOptions.Attempts"/> times with doubling waits; what still fails is thrown, so the bus's retries and
+/// finally its error queue keep the message. UIDs derive from the StudyId, so a resend duplicates nothing.
 /// </summary>
-public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOptions> options, ILogger<ExportConsumer> logger) : IConsumer<StudyReportPublished>
+public sealed partial class ExportConsumer(IObjectStore store, IHttpClientFactory http, IOptions<ExportOptions> options, ILogger<ExportConsumer> logger) : IConsumer<StudyReportPublished>
 {
     public const string DestinationTag = "spine.export.destination";
 
@@ -38,28 +39,58 @@ public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOp
             return;
         }
 
-        var report = context.Message.Report;
-        var cancellationToken = context.CancellationToken;
-        var identity = ResultObjects.IdentityOf(await StudyManifests.SourceHeaderAsync(store, report, context.Message.Manifest, cancellationToken), report.StudyInstanceUid);
-        var objects = new List<byte[]> { MeasurementReportSr.Build(report, identity, SpineVersion.Informational) };
-        foreach (var level in report.Levels)
+        var objects = await CollectAsync(context.Message, context.CancellationToken);
+        foreach (var destination in settings.Destinations)
         {
-            foreach (var finding in level.Findings.Where(f => f.Explanation?.Overlay is not null))
+            var chosen = objects.Where(o => Sends(destination, o.Kind)).Select(o => o.Part10).ToList();
+            if (chosen.Count > 0)
             {
-                objects.Add(ResultObjects.SecondaryCapture(report, identity, objects.Count - 1, finding, level, await store.ReadAllBytesAsync(finding.Explanation!.Overlay!, cancellationToken)));
+                await SendWithRetriesAsync(destination, settings, context.Message.Report.StudyId, chosen, context.CancellationToken);
             }
+        }
+    }
+
+    /// <summary>Every result object of the study: the SR and SEG stored with the report, the PDF, one Secondary Capture per overlay.</summary>
+    private async Task<List<(ResultKind Kind, byte[] Part10)>> CollectAsync(StudyReportPublished message, CancellationToken cancellationToken)
+    {
+        var report = message.Report;
+        var identity = ResultObjects.IdentityOf(await StudyManifests.SourceHeaderAsync(store, report, message.Manifest, cancellationToken), report.StudyInstanceUid);
+        var objects = new List<(ResultKind, byte[])>
+        {
+            (ResultKind.StructuredReport, await store.StatAsync(StudyKeys.ReportSr(report.StudyId), cancellationToken) is { } sr
+                ? await store.ReadAllBytesAsync(sr, cancellationToken)
+                : MeasurementReportSr.Build(report, identity, SpineVersion.Informational)),
+        };
+        if (await store.StatAsync(StudyKeys.ReportSeg(report.StudyId), cancellationToken) is { } seg)
+        {
+            objects.Add((ResultKind.Segmentation, await store.ReadAllBytesAsync(seg, cancellationToken)));
         }
 
         if (await store.StatAsync(StudyKeys.ReportPdf(report.StudyId), cancellationToken) is { } pdf)
         {
-            objects.Add(ResultObjects.EncapsulatedPdf(report, identity, await store.ReadAllBytesAsync(pdf, cancellationToken)));
+            objects.Add((ResultKind.Pdf, ResultObjects.EncapsulatedPdf(report, identity, await store.ReadAllBytesAsync(pdf, cancellationToken))));
         }
 
-        foreach (var destination in settings.Destinations)
+        var captures = 0;
+        foreach (var level in report.Levels)
         {
-            await SendWithRetriesAsync(destination, settings, report.StudyId, objects, cancellationToken);
+            foreach (var finding in level.Findings.Where(f => f.Explanation?.Overlay is not null))
+            {
+                objects.Add((ResultKind.SecondaryCapture, ResultObjects.SecondaryCapture(report, identity, captures++, finding, level,
+                    await store.ReadAllBytesAsync(finding.Explanation!.Overlay!, cancellationToken))));
+            }
         }
+
+        return objects;
     }
+
+    private static bool Sends(ExportDestination destination, ResultKind kind) => kind switch
+    {
+        ResultKind.StructuredReport => destination.SendStructuredReport,
+        ResultKind.Segmentation => destination.SendSegmentation,
+        ResultKind.Pdf => destination.SendPdf,
+        _ => destination.SendSecondaryCaptures,
+    };
 
     private async Task SendWithRetriesAsync(ExportDestination destination, ExportOptions settings, Guid studyId, List<byte[]> objects, CancellationToken cancellationToken)
     {
@@ -74,13 +105,17 @@ public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOp
             activity?.SetTag("spine.export.objects", objects.Count);
             try
             {
-                await SendAsync(destination, settings.CallingAeTitle, objects, cancellationToken);
+                await (destination.Kind == ExportKind.StowRs
+                    ? StowRsExport.SendAsync(http.CreateClient(StowRsExport.HttpClientName), destination, objects, cancellationToken)
+                    : SendAsync(destination, settings.CallingAeTitle, objects, cancellationToken));
                 Attempts.Add(1, new KeyValuePair<string, object?>(OutcomeTag, "stored"), destinationTag);
                 activity?.SetTag(OutcomeTag, "stored");
                 LogExported(logger, studyId, objects.Count, destination.Name, attempt);
                 return;
             }
-            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or DicomNetworkException or DicomAssociationRejectedException or ExportRefusedException or TimeoutException or AuthenticationException)
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or DicomNetworkException or DicomAssociationRejectedException
+                or ExportRefusedException or TimeoutException or AuthenticationException or HttpRequestException
+                || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 var outcome = attempt >= settings.Attempts ? "gave-up" : "failed";
                 Attempts.Add(1, new KeyValuePair<string, object?>(OutcomeTag, outcome), destinationTag);
@@ -104,6 +139,7 @@ public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOp
             (SopClasses.SecondaryCaptureImageStorage, DicomTransferSyntax.ExplicitVRLittleEndian.Uid),
             (Spine.Dicom.StructuredReporting.SrDocument.ComprehensiveSrStorage, DicomTransferSyntax.ExplicitVRLittleEndian.Uid),
             (EncapsulatedDocuments.EncapsulatedPdfStorage, DicomTransferSyntax.ExplicitVRLittleEndian.Uid),
+            (Spine.Dicom.Segmentation.Segmentations.SegmentationStorage, DicomTransferSyntax.ExplicitVRLittleEndian.Uid),
         ]);
         await using var client = await DicomClient.ConnectAsync(destination.Host, destination.Port, callingAeTitle, destination.AeTitle, contexts, tls: TlsFor(destination), cancellationToken: cancellationToken);
         foreach (var part10 in objects)
@@ -151,3 +187,12 @@ public sealed partial class ExportConsumer(IObjectStore store, IOptions<ExportOp
 
 /// <summary>The destination refused an object (a failure status).</summary>
 public sealed class ExportRefusedException(string message) : Exception(message);
+
+/// <summary>The kinds of result object, each switched on or off per destination.</summary>
+public enum ResultKind
+{
+    StructuredReport,
+    Segmentation,
+    Pdf,
+    SecondaryCapture,
+}

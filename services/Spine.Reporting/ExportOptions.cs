@@ -1,9 +1,43 @@
 namespace Spine.Reporting;
 
-/// <summary>A PACS (or any storage SCP) that receives the study's result objects.</summary>
+/// <summary>How a destination receives objects.</summary>
+public enum ExportKind
+{
+    /// <summary>DIMSE C-STORE to a storage SCP (<see cref="ExportDestination.Host"/>, Port, AeTitle).</summary>
+    Dimse,
+
+    /// <summary>DICOMweb STOW-RS (PS3.18 10.5): POST to <see cref="ExportDestination.Url"/>/studies.</summary>
+    StowRs,
+}
+
+/// <summary>A PACS (a storage SCP or a DICOMweb server) that receives the study's result objects, and which of them.</summary>
 public sealed class ExportDestination
 {
     public string Name { get; set; } = string.Empty;
+
+    public ExportKind Kind { get; set; } = ExportKind.Dimse;
+
+    /// <summary>STOW-RS: the DICOMweb service's base URL (for example https://pacs.example/dicom-web).</summary>
+    public string? Url { get; set; }
+
+    /// <summary>STOW-RS: user for HTTP basic authentication, with <see cref="PasswordPath"/>; unset: no authentication.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>STOW-RS: file holding the password (mounted from a secret, never committed).</summary>
+    public string? PasswordPath { get; set; }
+
+    /// <summary>Send the measurement report (Comprehensive SR, TID 1500).</summary>
+    public bool SendStructuredReport { get; set; } = true;
+
+    /// <summary>Send the segmentation (DICOM SEG).</summary>
+    public bool SendSegmentation { get; set; } = true;
+
+    /// <summary>Send the report as Encapsulated PDF.</summary>
+    public bool SendPdf { get; set; } = true;
+
+    /// <summary>Send one Secondary Capture per finding (its overlay).</summary>
+    public bool SendSecondaryCaptures { get; set; } = true;
+
     public string Host { get; set; } = string.Empty;
     public int Port { get; set; } = 104;
     public string AeTitle { get; set; } = string.Empty;

@@ -10,18 +10,19 @@ namespace Spine.Reporting;
 /// observer context), and per disc level one measurement group (TID 1501) with the level's disc as finding site, the
 /// source image the level was read on, the measurements (dural sac area, disc area, their ratio, the sac's AP diameter)
 /// and the five graded findings, each with its laterality, grading system, probabilities and the algorithm that graded
-/// it (TID 4019). The impression and the disclaimer close the document. UIDs derive from the StudyId, so the same
+/// it (TID 4019). Where the study's SEG exists, the sac and disc areas reference the SEG frame of the structure they
+/// were measured on. The impression and the disclaimer close the document. UIDs derive from the StudyId, so the same
 /// report makes the same document.
 /// </summary>
 public static class MeasurementReportSr
 {
     public const int SeriesNumber = 9902;
 
-    public static byte[] Build(StudyReport report, StudyIdentity identity, string softwareVersion)
+    public static byte[] Build(StudyReport report, StudyIdentity identity, string softwareVersion, StudySegmentationObject? segmentation = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(identity);
-        var levels = report.Levels.Select(level => Group(report, level)).ToList();
+        var levels = report.Levels.Select(level => Group(report, level, segmentation)).ToList();
         var root = new SrContainer(SrRelationship.Contains, ImagingMeasurementReport)
         {
             Children =
@@ -54,12 +55,28 @@ public static class MeasurementReportSr
             SoftwareVersions = softwareVersion,
             Root = root,
             TemplateIdentifier = "1500",
-            Evidence = sources.Count == 0 ? [] : [(report.SeriesInstanceUid, sources)],
+            Evidence = Evidence(report, sources, segmentation),
         });
         return DicomWriter.ToBytes(dataset);
     }
 
-    private static SrContainer Group(StudyReport report, LevelReport level)
+    private static IReadOnlyList<(string, IReadOnlyList<SopReference>)> Evidence(StudyReport report, List<SopReference> sources, StudySegmentationObject? segmentation)
+    {
+        var evidence = new List<(string, IReadOnlyList<SopReference>)>();
+        if (sources.Count > 0)
+        {
+            evidence.Add((report.SeriesInstanceUid, sources));
+        }
+
+        if (segmentation is not null)
+        {
+            evidence.Add((ResultObjects.Uid(report.StudyId, "seg-series"), [new SopReference(Spine.Dicom.Segmentation.Segmentations.SegmentationStorage, segmentation.SopInstanceUid)]));
+        }
+
+        return evidence;
+    }
+
+    private static SrContainer Group(StudyReport report, LevelReport level, StudySegmentationObject? segmentation)
     {
         var children = new List<SrItem>
         {
@@ -82,26 +99,31 @@ public static class MeasurementReportSr
             return new SrContainer(SrRelationship.Contains, MeasurementGroup) { Children = children };
         }
 
-        children.AddRange(level.Measurements.Select(m => Measurement(m, level.Level)).OfType<SrItem>());
+        // The SEG frame of the structure on the image the level was read on: where the area was measured.
+        SopReference? Segment(int structure) => level.ReadOn is { } on ? segmentation?.Reference(on.Instance.SopInstanceUid, structure) : null;
+        children.AddRange(level.Measurements.Select(m => Measurement(m, level.Level, Segment)).OfType<SrItem>());
         children.AddRange(level.Findings.Select(Evaluation));
         return new SrContainer(SrRelationship.Contains, MeasurementGroup) { Children = children };
     }
 
     /// <summary>A level measurement as a NUM: a standard quantity narrowed by its finding site where PS3.16 has both, else a private concept.</summary>
-    private static SrNumber? Measurement(Measurement measurement, SpinalLevel level) => measurement.Name switch
+    private static SrNumber? Measurement(Measurement measurement, SpinalLevel level, Func<int, SopReference?> segment) => measurement.Name switch
     {
         "dural sac area" => new SrNumber(SrRelationship.Contains, Area, measurement.Value, SquareMillimeter)
         {
-            Children = [new SrCode(SrRelationship.HasConceptModifier, FindingSite, DuraMater)],
+            Children = [new SrCode(SrRelationship.HasConceptModifier, FindingSite, DuraMater), .. SegmentOf(segment(StudySegmentation.DuralSacSegment))],
         },
         "disc area" when Disc(level) is { } disc => new SrNumber(SrRelationship.Contains, Area, measurement.Value, SquareMillimeter)
         {
-            Children = [new SrCode(SrRelationship.HasConceptModifier, FindingSite, disc)],
+            Children = [new SrCode(SrRelationship.HasConceptModifier, FindingSite, disc), .. SegmentOf(segment(StudySegmentation.DiscSegment))],
         },
         "dural sac / disc area ratio" => new SrNumber(SrRelationship.Contains, SacToDiscAreaRatio, measurement.Value, NoUnits),
         "dural sac AP diameter" => new SrNumber(SrRelationship.Contains, ApDiameter, measurement.Value, Millimeter),
         _ => null,
     };
+
+    private static IEnumerable<SrItem> SegmentOf(SopReference? frame) =>
+        frame is null ? [] : [new SrImage(SrRelationship.InferredFrom, ReferencedSegmentationFrame, frame)];
 
     /// <summary>A graded finding as a CODE (its grade), with laterality, grading system, probabilities and the algorithm.</summary>
     private static SrCode Evaluation(Finding finding)

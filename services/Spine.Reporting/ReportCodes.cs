@@ -30,6 +30,7 @@ public static class ReportCodes
     public static readonly Code TrackingUniqueIdentifier = new("112040", "DCM", "Tracking Unique Identifier");
     public static readonly Code FindingSite = new("363698007", "SCT", "Finding Site");
     public static readonly Code Source = new("260753009", "SCT", "Source");
+    public static readonly Code ReferencedSegmentationFrame = new("121214", "DCM", "Referenced Segmentation Frame");
     public static readonly Code Laterality = new("272741003", "SCT", "Laterality");
     public static readonly Code Left = new("7771000", "SCT", "Left");
     public static readonly Code Right = new("24028007", "SCT", "Right");

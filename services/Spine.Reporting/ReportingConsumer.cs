@@ -4,6 +4,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Spine.Contracts.V1;
 using Spine.Pipeline;
+using Spine.Platform.Hosting;
 using Spine.Platform.Ledger;
 using Spine.Platform.Storage;
 
@@ -12,7 +13,7 @@ namespace Spine.Reporting;
 /// <summary>
 /// ExplanationsReady to StudyReportPublished: the report assembled (levels cranial to caudal, every model that
 /// contributed, the disclaimer their training calls for), stored as JSON (the contracts' schema), as one
-/// self-contained HTML page and as a PDF, the study marked completed in the ledger, and the result event published.
+/// self-contained HTML page, as a PDF and as DICOM (the measurement report SR and the segmentation SEG), the study marked completed in the ledger, and the result event published.
 /// </summary>
 public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger ledger, TimeProvider time, ILogger<ReportingConsumer> logger)
     : StudyStage<ExplanationsReady>(ledger, time, logger)
@@ -23,6 +24,7 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
     // publishes nothing; the report published once is the one the ledger's transaction queued.
     protected override async Task<StageResult> RunAsync(ExplanationsReady message, CancellationToken cancellationToken)
     {
+        var manifest = await StudyManifests.ReadAsync(store, message.Manifest, message.StudyId, cancellationToken);
         var models = message.Models
             ?? message.Levels.SelectMany(l => l.Findings).Select(f => f.Model).DistinctBy(m => (m.Name, m.Version)).ToList();
         var report = new StudyReport
@@ -35,7 +37,7 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
             Levels = message.Levels.OrderBy(l => l.Level).ToList(),
             Models = models,
             Disclaimer = Disclaimer(models),
-            RejectedFiles = (await StudyManifests.ReadAsync(store, message.Manifest, message.StudyId, cancellationToken))?.RejectedFiles ?? [],
+            RejectedFiles = manifest?.RejectedFiles ?? [],
             Series = message.Series,
         };
 
@@ -56,6 +58,11 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
         else
         {
             LogNoPdf(logger, message.StudyId);
+        }
+
+        if (manifest is not null)
+        {
+            await StoreDicomObjectsAsync(report, manifest, cancellationToken);
         }
 
         LogReported(logger, message.StudyId, report.Levels.Count);
@@ -82,6 +89,31 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
             : "Automated reading by models that have not been cleared for clinical use here; every finding must be confirmed by a radiologist.";
     }
 
+    /// <summary>
+    /// The SEG and the SR that references it, stored beside the report for export and the studies API. A label map
+    /// that cannot be put back onto the source images (source images of two matrices) costs the SEG, not the report.
+    /// </summary>
+    private async Task StoreDicomObjectsAsync(StudyReport report, StudyManifest manifest, CancellationToken cancellationToken)
+    {
+        var identity = ResultObjects.IdentityOf(await StudyManifests.SourceHeaderAsync(store, report, manifest, cancellationToken), report.StudyInstanceUid);
+        StudySegmentationObject? segmentation = null;
+        try
+        {
+            segmentation = await StudySegmentation.BuildAsync(store, report, manifest, identity, SpineVersion.Informational, cancellationToken);
+        }
+        catch (InvalidDataException ex)
+        {
+            LogNoSegmentation(logger, report.StudyId, ex.Message);
+        }
+
+        if (segmentation is not null)
+        {
+            await PutAsync(StudyKeys.ReportSeg(report.StudyId), segmentation.Part10, "application/dicom", cancellationToken);
+        }
+
+        await PutAsync(StudyKeys.ReportSr(report.StudyId), MeasurementReportSr.Build(report, identity, SpineVersion.Informational, segmentation), "application/dicom", cancellationToken);
+    }
+
     private async Task<ObjectRef> PutAsync(string key, byte[] content, string contentType, CancellationToken cancellationToken)
     {
         using var stream = new MemoryStream(content, writable: false);
@@ -91,6 +123,9 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Study {StudyId}: no PDF report, DejaVu Sans is not installed (Debian: fonts-dejavu-core)")]
     private static partial void LogNoPdf(ILogger logger, Guid studyId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Study {StudyId}: no DICOM SEG: {Reason}")]
+    private static partial void LogNoSegmentation(ILogger logger, Guid studyId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} reported: {Levels} levels")]
     private static partial void LogReported(ILogger logger, Guid studyId, int levels);

@@ -26,7 +26,7 @@ internal sealed partial class StudiesApiJsonContext : JsonSerializerContext;
 /// <summary>
 /// The studies API on the ledger and the stored reports: GET /studies (newest first, ?skip=&amp;take=), GET
 /// /studies/{id} (stage, transitions with their times, errors), GET /studies/{id}/report (JSON; HTML with
-/// ?format=html or Accept: text/html; PDF with ?format=pdf or Accept: application/pdf), GET /studies/{id}/sr (the measurement report as a DICOM Comprehensive SR).
+/// ?format=html or Accept: text/html; PDF with ?format=pdf or Accept: application/pdf), GET /studies/{id}/sr (the measurement report as a DICOM Comprehensive SR), GET /studies/{id}/seg (the segmentation as DICOM SEG).
 /// </summary>
 public static class StudiesApi
 {
@@ -78,8 +78,18 @@ public static class StudiesApi
 
             return Results.Stream(await store.OpenReadAsync(reference, cancellationToken), contentType);
         });
+        endpoints.MapGet("/studies/{id:guid}/seg", async (Guid id, IObjectStore store, CancellationToken cancellationToken) =>
+            await store.StatAsync(StudyKeys.ReportSeg(id), cancellationToken) is { } stored
+                ? Results.Stream(await store.OpenReadAsync(stored, cancellationToken), "application/dicom", $"{id}-seg.dcm")
+                : Results.NotFound());
         endpoints.MapGet("/studies/{id:guid}/sr", async (Guid id, IObjectStore store, CancellationToken cancellationToken) =>
         {
+            if (await store.StatAsync(StudyKeys.ReportSr(id), cancellationToken) is { } stored)
+            {
+                return Results.Stream(await store.OpenReadAsync(stored, cancellationToken), "application/dicom", $"{id}-sr.dcm");
+            }
+
+            // Reports made before the SR was stored with them: built from the JSON report.
             if (await store.StatAsync(StudyKeys.ReportJson(id), cancellationToken) is not { } reference)
             {
                 return Results.NotFound();
@@ -91,7 +101,7 @@ public static class StudiesApi
                 report = (await System.Text.Json.JsonSerializer.DeserializeAsync(json, SpineContractsJsonContext.Default.StudyReport, cancellationToken))!;
             }
 
-            var identity = ResultObjects.IdentityOf(await StudyManifests.SourceHeaderAsync(store, report, null, cancellationToken), report.StudyInstanceUid);
+            var identity = ResultObjects.IdentityOf(await StudyManifests.SourceHeaderAsync(store, report, (ObjectRef?)null, cancellationToken), report.StudyInstanceUid);
             return Results.File(MeasurementReportSr.Build(report, identity, SpineVersion.Informational), "application/dicom", $"{id}-sr.dcm");
         });
     }

@@ -29,7 +29,12 @@ internal static class StudyManifests
     {
         var manifest = await ReadAsync(store, manifestReference, report.StudyId, cancellationToken)
             ?? throw new InvalidDataException($"study {report.StudyId}: no manifest to take the patient and study modules from.");
+        return await SourceHeaderAsync(store, report, manifest, cancellationToken);
+    }
 
+    /// <summary>The header of one instance of the analysed series, from a manifest already read.</summary>
+    public static async Task<DicomDataset> SourceHeaderAsync(IObjectStore store, StudyReport report, StudyManifest manifest, CancellationToken cancellationToken)
+    {
         var instance = manifest.Instances.FirstOrDefault(i => i.SeriesInstanceUid == report.SeriesInstanceUid) ?? manifest.Instances[0];
         return DicomFile.Read(await store.ReadAllBytesAsync(instance.Object, cancellationToken), options: new DicomReadOptions { StopBeforePixelData = true }).Dataset;
     }

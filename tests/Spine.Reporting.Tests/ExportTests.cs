@@ -11,7 +11,7 @@ using Spine.Testing;
 
 namespace Spine.Reporting.Tests;
 
-/// <summary>The results go back to the PACS (a real Orthanc) as a measurement report (SR) and Secondary Capture objects, with retries while it is down.</summary>
+/// <summary>The results go back to the PACS (a real Orthanc) as a measurement report (SR), a segmentation (SEG), a PDF and Secondary Capture objects, with retries while it is down.</summary>
 [Trait(TestTraits.Category, TestTraits.Integration)]
 public sealed class ExportTests : IAsyncLifetime
 {
@@ -35,7 +35,7 @@ public sealed class ExportTests : IAsyncLifetime
             });
 
     [Fact]
-    public async Task A_report_reaches_a_pacs_that_was_down_when_it_was_published_as_a_measurement_report_a_pdf_and_one_secondary_capture_per_finding()
+    public async Task A_report_reaches_a_pacs_that_was_down_when_it_was_published_as_a_measurement_report_a_segmentation_a_pdf_and_one_secondary_capture_per_finding()
     {
         var attempts = new System.Collections.Concurrent.ConcurrentQueue<string>();
         using var meters = new MeterListener
@@ -66,21 +66,19 @@ public sealed class ExportTests : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(2));
         await using var orthanc = await OrthancPeer.StartAsync(new Dictionary<string, (string, int)>());
         _pacs.Open(orthanc.DicomPort);
-        IReadOnlyList<string> stored = [];
-        for (var wait = 0; wait < 120 && stored.Count < 27; wait++)
-        {
-            await Task.Delay(500);
-            stored = await orthanc.SopInstanceUidsAsync();
-        }
+        await _platform.WaitForConsumedAsync<StudyReportPublished>("export", m => m.StudyId == study.StudyId, count: 1, seconds: 120);
+        var stored = await orthanc.SopInstanceUidsAsync();
 
         var findings = published.Report.Levels.Sum(l => l.Findings.Count);
-        Assert.Equal(findings + 2, stored.Count);
+        Assert.Equal(findings + 3, stored.Count);
         var received = (await orthanc.InstanceFilesAsync()).Select(bytes => DicomFile.Read(bytes)).ToList();
         var report = Assert.Single(received, f => f.Dataset.GetString(DicomTags.SopClassUid) == Spine.Dicom.StructuredReporting.SrDocument.ComprehensiveSrStorage);
         Assert.Equal(phantom.Truth.StudyInstanceUid, report.Dataset.GetString(DicomTags.StudyInstanceUid));
         var document = Assert.Single(received, f => f.Dataset.GetString(DicomTags.SopClassUid) == EncapsulatedDocuments.EncapsulatedPdfStorage);
         Assert.Equal("DOC", document.Dataset.GetString(DicomTags.Modality));
-        var files = received.Where(f => f != report && f != document).ToList();
+        var segmentation = Assert.Single(received, f => f.Dataset.GetString(DicomTags.SopClassUid) == Spine.Dicom.Segmentation.Segmentations.SegmentationStorage);
+        Assert.Equal("SEG", segmentation.Dataset.GetString(DicomTags.Modality));
+        var files = received.Where(f => f != report && f != document && f != segmentation).ToList();
         Assert.All(files, file =>
         {
             var dataset = file.Dataset;

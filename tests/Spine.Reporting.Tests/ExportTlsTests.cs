@@ -56,16 +56,10 @@ public sealed class ExportTlsTests : IAsyncLifetime
         var study = Assert.Single(await platform.Service<FolderImport>().ImportAsync(Path.Combine(platform.Root, "in", "dicom")));
         var published = await platform.WaitForAsync<StudyReportPublished>(m => m.StudyId == study.StudyId, seconds: 120);
 
-        // One Secondary Capture per finding, the SR and the PDF.
-        var objects = published.Report.Levels.Sum(l => l.Findings.Count) + 2;
-        IReadOnlyList<string> stored = [];
-        for (var wait = 0; wait < 120 && stored.Count < objects; wait++)
-        {
-            await Task.Delay(500);
-            stored = await _orthanc.SopInstanceUidsAsync();
-        }
-
-        Assert.Equal(objects, stored.Count);
+        // One Secondary Capture per finding, the SR, the SEG and the PDF, all stored when the export has been consumed.
+        await platform.WaitForConsumedAsync<StudyReportPublished>("export", m => m.StudyId == study.StudyId, count: 1, seconds: 120);
+        var objects = published.Report.Levels.Sum(l => l.Findings.Count) + 3;
+        Assert.Equal(objects, (await _orthanc.SopInstanceUidsAsync()).Count);
     }
 
     [Fact]

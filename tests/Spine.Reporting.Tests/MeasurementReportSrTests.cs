@@ -2,7 +2,6 @@ using System.Globalization;
 using Spine.Cli;
 using Spine.Contracts.V1;
 using Spine.Dicom;
-using Spine.Ingestion;
 using Spine.Phantom;
 using Spine.Testing;
 
@@ -10,7 +9,8 @@ namespace Spine.Reporting.Tests;
 
 /// <summary>The measurement report as DICOM SR, checked by dicom3tools' dciodvfy and read back by dcmtk's dsrdump.</summary>
 [Trait(TestTraits.Category, TestTraits.Integration)]
-public sealed class MeasurementReportSrTests : IAsyncLifetime
+[Collection(ReportedPhantomStudyCollection.Name)]
+public sealed class MeasurementReportSrTests(ReportedPhantomStudy study) : IAsyncLifetime
 {
     private EmbeddedPlatform _platform = null!;
     private StudyReport _report = null!;
@@ -19,14 +19,8 @@ public sealed class MeasurementReportSrTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _platform = await EmbeddedPlatform.StartAsync(SpineModules.Pipeline, EmbeddedPlatform.Record<StudyReportPublished>, web: true);
-        _phantom = PhantomGenerator.Generate(new PhantomOptions { Seed = 959595, Distractors = false });
-        PhantomWriter.WriteStudy(_phantom, Path.Combine(_platform.Root, "in"));
-        var study = Assert.Single(await _platform.Service<FolderImport>().ImportAsync(Path.Combine(_platform.Root, "in", "dicom")));
-        _report = (await _platform.WaitForAsync<StudyReportPublished>(m => m.StudyId == study.StudyId, seconds: 120)).Report;
-        using var response = await _platform.Http!.GetAsync(new Uri($"/studies/{study.StudyId}/sr", UriKind.Relative));
-        Assert.Equal("application/dicom", response.Content.Headers.ContentType!.MediaType);
-        _sr = await response.Content.ReadAsByteArrayAsync();
+        (_platform, _report, _phantom) = (study.Platform, study.Report, study.Phantom);
+        _sr = await study.GetDicomAsync("sr");
     }
 
     [Fact]
@@ -87,5 +81,5 @@ public sealed class MeasurementReportSrTests : IAsyncLifetime
         return count;
     }
 
-    public async Task DisposeAsync() => await _platform.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 }

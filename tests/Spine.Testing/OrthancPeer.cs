@@ -11,6 +11,16 @@ namespace Spine.Testing;
 public sealed class OrthancPeer : IAsyncDisposable
 {
     public const string Executable = "/usr/sbin/Orthanc";
+
+    /// <summary>Debian's orthanc-dicomweb plugin (QIDO-RS, WADO-RS, STOW-RS under /dicom-web/).</summary>
+    public const string DicomWebPlugin = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so";
+
+    /// <summary>The settings that load the DICOMweb plugin, for <see cref="StartAsync"/>.</summary>
+    public static IReadOnlyDictionary<string, JsonNode?> DicomWeb => new Dictionary<string, JsonNode?>
+    {
+        ["Plugins"] = new JsonArray(DicomWebPlugin),
+        ["DicomWeb"] = new JsonObject { ["Enable"] = true, ["Root"] = "/dicom-web/" },
+    };
     private readonly Process _process;
     private readonly string _folder;
 
@@ -21,6 +31,9 @@ public sealed class OrthancPeer : IAsyncDisposable
     }
 
     public HttpClient Http { get; }
+
+    /// <summary>The DICOMweb service's base URL, when started with <see cref="DicomWeb"/>.</summary>
+    public Uri DicomWebRoot => new(Http.BaseAddress!, "/dicom-web");
 
     public int DicomPort { get; }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs (when missing), starts and stops the real servers that the integration tests use, as plain processes on
 # loopback with private ports and data folders: RabbitMQ and PostgreSQL from Debian's packages, s3rver (an S3 API
-# server) from npm. No Docker, no systemd. Also installs dcmtk, dicom3tools (dciodvfy), poppler-utils and DejaVu fonts (the PDF report), Chromium (the browser tests) and the JPEG-LS and JPEG 2000 libraries.
+# server) from npm. No Docker, no systemd. Also installs dcmtk, dicom3tools (dciodvfy), poppler-utils and DejaVu fonts (the PDF report), Chromium (the browser tests), Orthanc with its DICOMweb plugin and the JPEG-LS and JPEG 2000 libraries.
 #
 #   tests/infra/test-services.sh start            install what is missing, start all three, write the env file
 #   tests/infra/test-services.sh stop             stop all three
@@ -48,6 +48,7 @@ install() {
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || apt_install fonts-dejavu-core
   command -v chromium >/dev/null || apt_install chromium
   [ -x /usr/sbin/Orthanc ] || apt_install orthanc
+  [ -f /usr/share/orthanc/plugins/libOrthancDicomWeb.so ] || apt_install orthanc-dicomweb
   ldconfig -p | grep -q 'libcharls.so.2 ' || apt_install libcharls2
   ldconfig -p | grep -q 'libopenjp2.so.7 ' || apt_install libopenjp2-7
   # The deployment tests render deploy/k8s with the kustomize built into kubectl (no cluster is contacted).

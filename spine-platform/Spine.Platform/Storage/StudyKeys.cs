@@ -28,6 +28,12 @@ public static class StudyKeys
 
     public static string ReportPdf(Guid studyId) => $"studies/{studyId:N}/report/report.pdf";
 
+    /// <summary>The measurement report as a DICOM Comprehensive SR (TID 1500), Part 10.</summary>
+    public static string ReportSr(Guid studyId) => $"studies/{studyId:N}/report/sr.dcm";
+
+    /// <summary>The segmentation as a DICOM SEG in the source series' geometry, Part 10.</summary>
+    public static string ReportSeg(Guid studyId) => $"studies/{studyId:N}/report/seg.dcm";
+
     /// <summary>All slabs' label maps stacked like the prepared volume.</summary>
     public static string StackedLabelMap(Guid studyId) => $"studies/{studyId:N}/segmentation/labels.nii.gz";
 }
