@@ -89,6 +89,13 @@ public sealed class ExportTests : IAsyncLifetime
             Assert.Contains("synthetic phantoms", dataset.GetString(new DicomTag(0x0020, 0x4000)), StringComparison.Ordinal);
         });
         Assert.Single(files.Select(f => f.Dataset.GetString(DicomTags.PatientId)).Distinct());
+
+        // The Secondary Capture as the PACS received it passes dicom3tools' IOD checks.
+        var capture = Path.Combine(_platform.Root, "capture.dcm");
+        await File.WriteAllBytesAsync(capture, (await orthanc.InstanceFilesAsync()).First(bytes => DicomFile.Read(bytes).Dataset.GetString(DicomTags.SopClassUid) == SopClasses.SecondaryCaptureImageStorage));
+        var (_, verdict) = await ExternalTool.RunAsync("dciodvfy", [capture]);
+        Assert.StartsWith("SCImage", verdict, StringComparison.Ordinal);
+        Assert.False(verdict.Split('\n').Any(line => line.StartsWith("Error", StringComparison.Ordinal)), verdict);
         Assert.Equal(findings, files.Select(f => f.Dataset.GetString(DicomTags.InstanceNumber)).Distinct().Count());
 
         // Operations see the attempts that failed while the PACS was down, then the one that stored the objects.

@@ -63,6 +63,8 @@ public sealed record MrImageSpec
 /// <summary>Builds data sets for the objects the platform writes: MR images (phantoms) and secondary captures (result images).</summary>
 public static class ImageBuilders
 {
+    private static readonly DicomTag Laterality = new(0x0020, 0x0060);
+
     public static DicomDataset MrImage(MrImageSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -122,6 +124,7 @@ public static class ImageBuilders
             .SetString(DicomTags.ConversionType, DicomVR.CS, "WSD")
             .SetString(DicomTags.Manufacturer, DicomVR.LO, "Spine Platform")
             .SetString(DicomTags.PatientOrientation, DicomVR.CS, "")
+            .SetString(Laterality, DicomVR.CS, "") // type 2C; the spine is not a paired structure, so empty
             .SetNumbers(DicomTags.SamplesPerPixel, DicomVR.US, 3)
             .SetString(DicomTags.PhotometricInterpretation, DicomVR.CS, "RGB")
             .SetNumbers(DicomTags.PlanarConfiguration, DicomVR.US, 0)
