@@ -17,7 +17,8 @@ namespace Spine.Reporting;
 /// <summary>
 /// StudyReportPublished to the configured PACS: the measurement report as a Comprehensive SR (TID 1500), the
 /// segmentation as DICOM SEG, the report as Encapsulated PDF and the findings as Secondary Capture objects in the
-/// patient's study, each kind as the destination asks, by C-STORE or by DICOMweb STOW-RS; each destination tried
+/// patient's study, each kind as the destination asks, by C-STORE or by DICOMweb STOW-RS, and the report as a FHIR R4
+/// transaction Bundle to FHIR servers; each destination tried
 /// <see cref="ExportOptions.Attempts"/> times with doubling waits; what still fails is thrown, so the bus's retries and
 /// finally its error queue keep the message. UIDs derive from the StudyId, so a resend duplicates nothing.
 /// </summary>
@@ -42,7 +43,9 @@ public sealed partial class ExportConsumer(IObjectStore store, IHttpClientFactor
         var objects = await CollectAsync(context.Message, context.CancellationToken);
         foreach (var destination in settings.Destinations)
         {
-            var chosen = objects.Where(o => Sends(destination, o.Kind)).Select(o => o.Part10).ToList();
+            var chosen = destination.Kind == ExportKind.Fhir
+                ? [await FhirBundleAsync(context.Message.Report.StudyId, context.CancellationToken)]
+                : objects.Where(o => Sends(destination, o.Kind)).Select(o => o.Part10).ToList();
             if (chosen.Count > 0)
             {
                 await SendWithRetriesAsync(destination, settings, context.Message.Report.StudyId, chosen, context.CancellationToken);
@@ -84,6 +87,12 @@ public sealed partial class ExportConsumer(IObjectStore store, IHttpClientFactor
         return objects;
     }
 
+    /// <summary>The FHIR bundle reporting stored with the report.</summary>
+    private async Task<byte[]> FhirBundleAsync(Guid studyId, CancellationToken cancellationToken) =>
+        await store.StatAsync(StudyKeys.ReportFhir(studyId), cancellationToken) is { } stored
+            ? await store.ReadAllBytesAsync(stored, cancellationToken)
+            : throw new InvalidDataException($"study {studyId}: no FHIR bundle was stored with the report.");
+
     private static bool Sends(ExportDestination destination, ResultKind kind) => kind switch
     {
         ResultKind.StructuredReport => destination.SendStructuredReport,
@@ -105,9 +114,12 @@ public sealed partial class ExportConsumer(IObjectStore store, IHttpClientFactor
             activity?.SetTag("spine.export.objects", objects.Count);
             try
             {
-                await (destination.Kind == ExportKind.StowRs
-                    ? StowRsExport.SendAsync(http.CreateClient(StowRsExport.HttpClientName), destination, objects, cancellationToken)
-                    : SendAsync(destination, settings.CallingAeTitle, objects, cancellationToken));
+                await (destination.Kind switch
+                {
+                    ExportKind.StowRs => StowRsExport.SendAsync(http.CreateClient(HttpExport.ClientName), destination, objects, cancellationToken),
+                    ExportKind.Fhir => FhirExport.SendAsync(http.CreateClient(HttpExport.ClientName), destination, objects[0], cancellationToken),
+                    _ => SendAsync(destination, settings.CallingAeTitle, objects, cancellationToken),
+                });
                 Attempts.Add(1, new KeyValuePair<string, object?>(OutcomeTag, "stored"), destinationTag);
                 activity?.SetTag(OutcomeTag, "stored");
                 LogExported(logger, studyId, objects.Count, destination.Name, attempt);

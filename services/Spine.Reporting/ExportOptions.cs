@@ -8,22 +8,25 @@ public enum ExportKind
 
     /// <summary>DICOMweb STOW-RS (PS3.18 10.5): POST to <see cref="ExportDestination.Url"/>/studies.</summary>
     StowRs,
+
+    /// <summary>A FHIR R4 server: the report's transaction Bundle POSTed to <see cref="ExportDestination.Url"/> (its base).</summary>
+    Fhir,
 }
 
-/// <summary>A PACS (a storage SCP or a DICOMweb server) that receives the study's result objects, and which of them.</summary>
+/// <summary>A PACS (a storage SCP or a DICOMweb server) that receives the study's result objects and which of them, or a FHIR server that receives the report.</summary>
 public sealed class ExportDestination
 {
     public string Name { get; set; } = string.Empty;
 
     public ExportKind Kind { get; set; } = ExportKind.Dimse;
 
-    /// <summary>STOW-RS: the DICOMweb service's base URL (for example https://pacs.example/dicom-web).</summary>
+    /// <summary>STOW-RS: the DICOMweb service's base URL (for example https://pacs.example/dicom-web); FHIR: the server's base.</summary>
     public string? Url { get; set; }
 
-    /// <summary>STOW-RS: user for HTTP basic authentication, with <see cref="PasswordPath"/>; unset: no authentication.</summary>
+    /// <summary>STOW-RS and FHIR: user for HTTP basic authentication, with <see cref="PasswordPath"/>; unset: no authentication.</summary>
     public string? Username { get; set; }
 
-    /// <summary>STOW-RS: file holding the password (mounted from a secret, never committed).</summary>
+    /// <summary>STOW-RS and FHIR: file holding the password (mounted from a secret, never committed).</summary>
     public string? PasswordPath { get; set; }
 
     /// <summary>Send the measurement report (Comprehensive SR, TID 1500).</summary>

@@ -13,7 +13,7 @@ namespace Spine.Reporting;
 /// <summary>
 /// ExplanationsReady to StudyReportPublished: the report assembled (levels cranial to caudal, every model that
 /// contributed, the disclaimer their training calls for), stored as JSON (the contracts' schema), as one
-/// self-contained HTML page, as a PDF and as DICOM (the measurement report SR and the segmentation SEG), the study marked completed in the ledger, and the result event published.
+/// self-contained HTML page, as a PDF, as DICOM (the measurement report SR and the segmentation SEG) and as FHIR R4, the study marked completed in the ledger, and the result event published.
 /// </summary>
 public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger ledger, TimeProvider time, ILogger<ReportingConsumer> logger)
     : StudyStage<ExplanationsReady>(ledger, time, logger)
@@ -51,9 +51,11 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
         var html = await PutAsync(StudyKeys.ReportHtml(message.StudyId),
             Encoding.UTF8.GetBytes(ReportHtml.Render(report, reference => images.GetValueOrDefault(reference.Key))), "text/html; charset=utf-8", cancellationToken);
 
+        byte[]? pdf = null;
         if (ReportPdf.FontsAvailable)
         {
-            await PutAsync(StudyKeys.ReportPdf(message.StudyId), ReportPdf.Render(report, reference => images.GetValueOrDefault(reference.Key)), "application/pdf", cancellationToken);
+            pdf = ReportPdf.Render(report, reference => images.GetValueOrDefault(reference.Key));
+            await PutAsync(StudyKeys.ReportPdf(message.StudyId), pdf, "application/pdf", cancellationToken);
         }
         else
         {
@@ -62,7 +64,7 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
 
         if (manifest is not null)
         {
-            await StoreDicomObjectsAsync(report, manifest, cancellationToken);
+            await StoreRecordsAsync(report, manifest, pdf, cancellationToken);
         }
 
         LogReported(logger, message.StudyId, report.Levels.Count);
@@ -90,10 +92,10 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
     }
 
     /// <summary>
-    /// The SEG and the SR that references it, stored beside the report for export and the studies API. A label map
-    /// that cannot be put back onto the source images (source images of two matrices) costs the SEG, not the report.
+    /// The SEG, the SR that references it and the FHIR bundle, stored beside the report for export and the studies API.
+    /// A label map that cannot be put back onto the source images (source images of two matrices) costs the SEG, not the report.
     /// </summary>
-    private async Task StoreDicomObjectsAsync(StudyReport report, StudyManifest manifest, CancellationToken cancellationToken)
+    private async Task StoreRecordsAsync(StudyReport report, StudyManifest manifest, byte[]? pdf, CancellationToken cancellationToken)
     {
         var identity = ResultObjects.IdentityOf(await StudyManifests.SourceHeaderAsync(store, report, manifest, cancellationToken), report.StudyInstanceUid);
         StudySegmentationObject? segmentation = null;
@@ -112,6 +114,7 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
         }
 
         await PutAsync(StudyKeys.ReportSr(report.StudyId), MeasurementReportSr.Build(report, identity, SpineVersion.Informational, segmentation), "application/dicom", cancellationToken);
+        await PutAsync(StudyKeys.ReportFhir(report.StudyId), Encoding.UTF8.GetBytes(FhirReport.ToJson(FhirReport.Build(report, identity, pdf))), FhirReport.MediaType, cancellationToken);
     }
 
     private async Task<ObjectRef> PutAsync(string key, byte[] content, string contentType, CancellationToken cancellationToken)

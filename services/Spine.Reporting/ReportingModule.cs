@@ -21,19 +21,19 @@ public static class ReportingModule
         {
             // Reporting watches the deadline of every study (the ledger is shared): a stuck study ends in StudyFailed.
             builder.Services.AddHostedService<StudyDeadlines>();
-            builder.Services.AddHttpClient(StowRsExport.HttpClientName, client => client.Timeout = TimeSpan.FromMinutes(2));
+            builder.Services.AddHttpClient(HttpExport.ClientName, client => client.Timeout = TimeSpan.FromMinutes(2));
             builder.Services.AddOptions<ExportOptions>()
                 .BindConfiguration(ExportOptions.Section)
-                .Validate(o => o.Destinations.All(d => d.Name.Length > 0 && (d.Kind == ExportKind.StowRs
+                .Validate(o => o.Destinations.All(d => d.Name.Length > 0 && (d.Kind is ExportKind.StowRs or ExportKind.Fhir
                         ? Uri.TryCreate(d.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && (d.Username is null) == (d.PasswordPath is null) && (d.PasswordPath is null || File.Exists(d.PasswordPath))
                         : d.Host.Length > 0 && d.Port is > 0 and <= 65535 && d.AeTitle.Length is > 0 and <= 16)),
-                    $"{ExportOptions.Section}:Destinations: each needs a Name; a Dimse destination a Host, Port and an AE title of 1 to 16 characters; a StowRs destination an http(s) Url, and Username with an existing PasswordPath or neither.")
+                    $"{ExportOptions.Section}:Destinations: each needs a Name; a Dimse destination a Host, Port and an AE title of 1 to 16 characters; a StowRs or Fhir destination an http(s) Url, and Username with an existing PasswordPath or neither.")
                 .Validate(o => o.Destinations.All(d => (d.TlsCertificatePath is null) == (d.TlsKeyPath is null)
                         && new[] { d.TlsTrustedCertificatesPath, d.TlsCertificatePath, d.TlsKeyPath }.All(path => path is null || (d.Tls && File.Exists(path)))),
                     $"{ExportOptions.Section}:Destinations: TlsCertificatePath and TlsKeyPath go together, and every Tls*Path needs Tls=true and must name an existing PEM file.")
                 .Validate<IOptions<SecurityOptions>>((o, security) => !security.Value.RequireTransportSecurity
-                        || o.Destinations.All(d => d.Kind == ExportKind.StowRs ? d.Url!.StartsWith("https://", StringComparison.OrdinalIgnoreCase) : d.Tls),
-                    $"{ExportOptions.Section}:Destinations: every Dimse destination needs Tls=true and every StowRs one an https Url ({SecurityOptions.Section}:RequireTransportSecurity is true).")
+                        || o.Destinations.All(d => d.Kind == ExportKind.Dimse ? d.Tls : d.Url!.StartsWith("https://", StringComparison.OrdinalIgnoreCase)),
+                    $"{ExportOptions.Section}:Destinations: every Dimse destination needs Tls=true and every StowRs or Fhir one an https Url ({SecurityOptions.Section}:RequireTransportSecurity is true).")
                 .Validate(o => o.Attempts >= 1 && o.FirstRetryDelaySeconds >= 0 && o.CallingAeTitle.Length is > 0 and <= 16,
                     $"{ExportOptions.Section}: Attempts at least 1, FirstRetryDelaySeconds not negative, CallingAeTitle 1 to 16 characters.")
                 .ValidateOnStart();

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Spine.Reporting;
@@ -12,8 +11,6 @@ namespace Spine.Reporting;
 /// </summary>
 internal static class StowRsExport
 {
-    public const string HttpClientName = "stow-rs";
-
     private const string FailedSopSequence = "00081198";
 
     public static async Task SendAsync(HttpClient http, ExportDestination destination, IReadOnlyList<byte[]> objects, CancellationToken cancellationToken)
@@ -29,11 +26,7 @@ internal static class StowRsExport
 
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(destination.Url!.TrimEnd('/') + "/studies")) { Content = content };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/dicom+json"));
-        if (destination.Username is { } user)
-        {
-            var password = (await File.ReadAllTextAsync(destination.PasswordPath!, cancellationToken)).TrimEnd('\r', '\n');
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
-        }
+        await HttpExport.AuthenticateAsync(request, destination, cancellationToken);
 
         using var response = await http.SendAsync(request, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);

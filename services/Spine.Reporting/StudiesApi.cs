@@ -26,7 +26,7 @@ internal sealed partial class StudiesApiJsonContext : JsonSerializerContext;
 /// <summary>
 /// The studies API on the ledger and the stored reports: GET /studies (newest first, ?skip=&amp;take=), GET
 /// /studies/{id} (stage, transitions with their times, errors), GET /studies/{id}/report (JSON; HTML with
-/// ?format=html or Accept: text/html; PDF with ?format=pdf or Accept: application/pdf), GET /studies/{id}/sr (the measurement report as a DICOM Comprehensive SR), GET /studies/{id}/seg (the segmentation as DICOM SEG).
+/// ?format=html or Accept: text/html; PDF with ?format=pdf or Accept: application/pdf), GET /studies/{id}/sr (the measurement report as a DICOM Comprehensive SR), GET /studies/{id}/seg (the segmentation as DICOM SEG), GET /studies/{id}/fhir (the report as a FHIR R4 transaction Bundle).
 /// </summary>
 public static class StudiesApi
 {
@@ -78,6 +78,10 @@ public static class StudiesApi
 
             return Results.Stream(await store.OpenReadAsync(reference, cancellationToken), contentType);
         });
+        endpoints.MapGet("/studies/{id:guid}/fhir", async (Guid id, IObjectStore store, CancellationToken cancellationToken) =>
+            await store.StatAsync(StudyKeys.ReportFhir(id), cancellationToken) is { } stored
+                ? Results.Stream(await store.OpenReadAsync(stored, cancellationToken), FhirReport.MediaType)
+                : Results.NotFound());
         endpoints.MapGet("/studies/{id:guid}/seg", async (Guid id, IObjectStore store, CancellationToken cancellationToken) =>
             await store.StatAsync(StudyKeys.ReportSeg(id), cancellationToken) is { } stored
                 ? Results.Stream(await store.OpenReadAsync(stored, cancellationToken), "application/dicom", $"{id}-seg.dcm")

@@ -18,7 +18,7 @@ public sealed class ExportOptionsTests
     {
         var error = await StartFailsAsync(new() { ["Spine:Export:Destinations:0:Name"] = "web", ["Spine:Export:Destinations:0:Kind"] = "StowRs", ["Spine:Export:Destinations:0:Url"] = url });
 
-        Assert.Contains("a StowRs destination an http(s) Url", error.Message, StringComparison.Ordinal);
+        Assert.Contains("a StowRs or Fhir destination an http(s) Url", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -42,6 +42,6 @@ public sealed class ExportOptionsTests
             ["Spine:Export:Destinations:0:Name"] = "web", ["Spine:Export:Destinations:0:Kind"] = "StowRs", ["Spine:Export:Destinations:0:Url"] = "http://pacs.example/dicom-web",
         });
 
-        Assert.Contains("every StowRs one an https Url", error.Message, StringComparison.Ordinal);
+        Assert.Contains("every StowRs or Fhir one an https Url", error.Message, StringComparison.Ordinal);
     }
 }

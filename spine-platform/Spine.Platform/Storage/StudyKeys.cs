@@ -31,6 +31,9 @@ public static class StudyKeys
     /// <summary>The measurement report as a DICOM Comprehensive SR (TID 1500), Part 10.</summary>
     public static string ReportSr(Guid studyId) => $"studies/{studyId:N}/report/sr.dcm";
 
+    /// <summary>The report as a FHIR R4 transaction Bundle (DiagnosticReport, Observations, ImagingStudy), JSON.</summary>
+    public static string ReportFhir(Guid studyId) => $"studies/{studyId:N}/report/fhir.json";
+
     /// <summary>The segmentation as a DICOM SEG in the source series' geometry, Part 10.</summary>
     public static string ReportSeg(Guid studyId) => $"studies/{studyId:N}/report/seg.dcm";
 
