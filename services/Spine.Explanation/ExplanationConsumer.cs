@@ -14,7 +14,7 @@ namespace Spine.Explanation;
 /// <summary>
 /// FindingsClassified to ExplanationsReady: for every finding a rationale sentence, and for every CNN grade its class
 /// activation map carried back onto the mid slice, as a heat map and as an overlay with the mask contours and the
-/// graded region's box. The graders' maps are recomputed from the stored slab and label map (the same models, so the
+/// graded region's box (the canal's overlay outlines the sac the tree's area was measured in). The graders' maps are recomputed from the stored slab and label map (the same models, so the
 /// same answers: a grade that differs from the classified one fails the study rather than explain something else).
 /// </summary>
 public sealed partial class ExplanationConsumer(IObjectStore store, IStudyLedger ledger, GraderHost graders, TimeProvider time, ILogger<ExplanationConsumer> logger)
@@ -51,8 +51,10 @@ public sealed partial class ExplanationConsumer(IObjectStore store, IStudyLedger
                 var heat = ClassActivationMaps.OnSlice(result, result.Grade, spec, analysis.Frame, side, centreX, centreY, image.SizeI, image.SizeJ, g.SpacingI, g.SpacingJ);
                 var name = $"{level.Level}-{finding.Kind}-{finding.Side}".ToLowerInvariant();
                 var heatMap = await PutPngAsync(StudyKeys.Explanation(message.StudyId, name + "-heat.png"), new SliceRenderer().RenderPng(image, analysis.MidSlice, heat: heat), cancellationToken);
+                // The canal is graded by the tree from the sac's area: its picture shows that outline, not the CNN's map.
+                var canal = finding.Kind == FindingKind.CentralCanalStenosis;
                 var overlay = await PutPngAsync(StudyKeys.Explanation(message.StudyId, name + "-overlay.png"),
-                    LevelOverlay.RenderPng(image, labelVolume, analysis.MidSlice, region is null ? [] : [region], heat), cancellationToken);
+                    LevelOverlay.RenderPng(image, labelVolume, analysis.MidSlice, region is null ? [] : [region], canal ? null : heat, outlineSac: canal), cancellationToken);
                 findings.Add(finding with { Explanation = new FindingExplanation { Rationale = rationale, HeatMap = heatMap, Overlay = overlay } });
             }
 
@@ -81,14 +83,14 @@ public sealed partial class ExplanationConsumer(IObjectStore store, IStudyLedger
         {
             var cnn = analysis.CentralCanalCnn;
             var sentence = Rationale.CentralCanal(analysis.Measurements, analysis.CentralCanalTree)
-                + $" The central canal CNN gives {Rationale.GradeName(cnn.Grade)}{(cnn.Grade == finding.Grade ? ", in agreement" : ", disagreeing: review")}; its heat map is shown.";
+                + $" The picture outlines the dural sac as measured. The central canal CNN gives {Rationale.GradeName(cnn.Grade)}{(cnn.Grade == finding.Grade ? ", in agreement" : ", disagreeing: review")}; its heat map is kept as the finding's heat map.";
             return (cnn, null, Spec(graders.Models.CentralCanal, RegionKind.CentralCanal), sentence);
         }
 
         var kind = finding.Kind == FindingKind.ForaminalStenosis ? RegionKind.Foramen : RegionKind.Facet;
         var graded = analysis.Region(kind, finding.Side);
         var title = $"{(finding.Side == Side.Left ? "Left" : "Right")} {(kind == RegionKind.Foramen ? "foramen" : "facet")}";
-        return (graded.Result, graded.Region, Spec(kind == RegionKind.Foramen ? graders.Models.Foramen : graders.Models.Facet, kind), Rationale.Cnn(title, graded.Result, graded.Region));
+        return (graded.Result, graded.Region, Spec(kind == RegionKind.Foramen ? graders.Models.Foramen : graders.Models.Facet, kind), Rationale.Cnn(title, kind, graded.Result, graded.Region));
     }
 
     private static CropSpec Spec(GraderSession grader, RegionKind kind) => new(kind, grader.Crop.SizeMm, grader.Crop.Pixels);

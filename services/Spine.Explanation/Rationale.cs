@@ -31,14 +31,30 @@ public static class Rationale
             $"Dural sac area {area:0} mm2, {against}; ratio to disc area {measurements.DuralSacToDiscAreaRatio:0.00}; AP diameter {measurements.DuralSacApDiameterMm:0.0} mm. Decision tree: {string.Join(", then ", tree.Path)}: {GradeName(tree.Grade)} (p {tree.Probabilities[tree.Grade]:0.00}).");
     }
 
-    /// <summary>A CNN grade: the grade, its probability and P(moderate or worse), and how the region was found.</summary>
-    public static string Cnn(string finding, GraderResult result, LocatedRegion? region)
+    /// <summary>
+    /// A CNN grade: the grade with its probability and P(moderate or worse), the visible sign that grade rests on in its
+    /// grading system (what the network was trained to recognise), and how the region was found.
+    /// </summary>
+    public static string Cnn(string finding, RegionKind kind, GraderResult result, LocatedRegion? region)
     {
         ArgumentNullException.ThrowIfNull(result);
         var located = region is null ? string.Empty
-            : region.FromMasks ? string.Create(CultureInfo.InvariantCulture, $" Region: {region.Rule}, {region.AreaMm2:0} mm2.")
+            : region.FromMasks ? $" Region located from the segmentation ({region.Rule})."
             : $" Region {region.Rule}: grade with caution.";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{finding}: CNN grade {GradeName(result.Grade)} (p {result.Probabilities[result.Grade]:0.00}; moderate or worse {result.ModerateOrWorse:0.00}); the heat map shows the image evidence for that grade.{located}");
+            $"{finding}: CNN grade {GradeName(result.Grade)} (p {result.Probabilities[result.Grade]:0.00}; moderate or worse {result.ModerateOrWorse:0.00}). Sign of this grade: {Sign(kind, result.Grade)}; the heat map marks where the network found it.{located}");
     }
+
+    /// <summary>The visible sign each grade is defined by (Lee 2010 for the foramina, Pathria / Weishaupt for the facets; CLINICAL.md).</summary>
+    public static string Sign(RegionKind kind, int grade) => (kind, grade) switch
+    {
+        (RegionKind.Foramen, 0) => "perineural fat around the exiting root preserved (Lee 2010 grade 0)",
+        (RegionKind.Foramen, 1) => "perineural fat obliterated in two opposing directions (Lee 2010 grade 1)",
+        (RegionKind.Foramen, 2) => "perineural fat obliterated in all four directions, the root not deformed (Lee 2010 grade 2)",
+        (RegionKind.Foramen, _) => "the exiting root collapsed or deformed (Lee 2010 grade 3)",
+        (_, 0) => "a thin joint line without narrowing, osteophytes or hypertrophy (Pathria grade 0)",
+        (_, 1) => "joint-space narrowing below 2 mm or small osteophytes (Pathria grade 1)",
+        (_, 2) => "narrowing with moderate osteophytes and hypertrophy of the articular processes (Pathria grade 2)",
+        _ => "severe narrowing with large osteophytes, severe hypertrophy or subchondral cysts (Pathria grade 3)",
+    };
 }

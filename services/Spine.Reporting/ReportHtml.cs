@@ -173,7 +173,7 @@ public static class ReportHtml
                 if (explanation.Overlay is { } overlay)
                 {
                     html.Append(images(overlay) is { } png
-                        ? $"<img alt=\"{Encode(title)}: slice with contours, region and heat map\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\">\n"
+                        ? $"<img alt=\"{Encode(title)}: {(finding.Kind == FindingKind.CentralCanalStenosis ? "slice with contours and the measured dural sac outline" : "slice with contours, region and heat map")}, R and L marked\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\">\n"
                         : "<p><em>overlay not available</em></p>\n");
                 }
             }

@@ -40,16 +40,31 @@ public static class Png
         return output.ToArray();
     }
 
-    /// <summary>Width, height and RGB bytes (rows top to bottom) of an 8-bit RGB, non-interlaced PNG, any of the five row filters.</summary>
+    /// <summary>
+    /// Width, height and RGB bytes (rows top to bottom) of an 8-bit RGB or RGBA (alpha dropped: screenshots), non-interlaced
+    /// PNG, any of the five row filters.
+    /// </summary>
     public static (int Width, int Height, byte[] Rgb) DecodeRgb(ReadOnlySpan<byte> png)
     {
         var (width, height, channels, pixels) = Decode(png);
+        if (channels == 4)
+        {
+            var rgb = new byte[width * height * 3];
+            for (var p = 0; p < width * height; p++)
+            {
+                (rgb[3 * p], rgb[(3 * p) + 1], rgb[(3 * p) + 2]) = (pixels[4 * p], pixels[(4 * p) + 1], pixels[(4 * p) + 2]);
+            }
+
+            return (width, height, rgb);
+        }
+
         return channels == 3 ? (width, height, pixels) : throw new InvalidDataException($"PNG of {channels} channel(s): an RGB image is needed.");
     }
 
     /// <summary>
-    /// Width, height, channels (1: grey, 3: RGB) and pixel bytes (rows top to bottom) of an 8-bit greyscale or RGB,
-    /// non-interlaced PNG, any of the five row filters: what label images and the platform's own pictures are.
+    /// Width, height, channels (1: grey, 3: RGB, 4: RGBA) and pixel bytes (rows top to bottom) of an 8-bit greyscale, RGB
+    /// or RGBA, non-interlaced PNG, any of the five row filters: what label images, the platform's own pictures and
+    /// browser screenshots are.
     /// </summary>
     public static (int Width, int Height, int Channels, byte[] Pixels) Decode(ReadOnlySpan<byte> png)
     {
@@ -73,10 +88,10 @@ public static class Png
             if (type == "IHDR")
             {
                 (width, height) = (BinaryPrimitives.ReadInt32BigEndian(data), BinaryPrimitives.ReadInt32BigEndian(data[4..]));
-                channels = data[9] switch { 0 => 1, 2 => 3, _ => 0 };
+                channels = data[9] switch { 0 => 1, 2 => 3, 6 => 4, _ => 0 };
                 if (data[8] != 8 || channels == 0 || data[12] != 0)
                 {
-                    throw new InvalidDataException($"PNG of bit depth {data[8]}, colour type {data[9]}, interlace {data[12]}: only 8-bit greyscale or RGB, not interlaced, is read.");
+                    throw new InvalidDataException($"PNG of bit depth {data[8]}, colour type {data[9]}, interlace {data[12]}: only 8-bit greyscale, RGB or RGBA, not interlaced, is read.");
                 }
             }
             else if (type == "IDAT")

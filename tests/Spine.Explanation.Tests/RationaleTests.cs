@@ -28,13 +28,25 @@ public sealed class RationaleTests
     }
 
     [Fact]
-    public void Cnn_rationale_gives_grade_probability_and_warns_when_the_region_came_from_the_prior()
+    public void Cnn_rationale_gives_grade_probability_the_sign_of_the_grade_and_warns_when_the_region_came_from_the_prior()
     {
         var prior = new LocatedRegion(RegionKind.Facet, Side.Right, 1, 2, 3, 4, 5, 6, false, "not found in the masks: placed by anatomical prior (facet position relative to the dural sac)");
 
-        var text = Rationale.Cnn("Right facet", HotCorner(), prior);
+        var text = Rationale.Cnn("Right facet", RegionKind.Facet, HotCorner(), prior);
 
-        Assert.StartsWith("Right facet: CNN grade moderate (p 0.60; moderate or worse 0.70)", text, StringComparison.Ordinal);
+        Assert.StartsWith("Right facet: CNN grade moderate (p 0.60; moderate or worse 0.70). Sign of this grade: narrowing with moderate osteophytes", text, StringComparison.Ordinal);
         Assert.Contains("grade with caution", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("mm2", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_foraminal_grade_names_its_own_sign_of_lee_2010()
+    {
+        var signs = Enumerable.Range(0, 4).Select(grade => Rationale.Sign(RegionKind.Foramen, grade)).ToList();
+
+        Assert.Equal(4, signs.Distinct().Count());
+        Assert.Contains("two opposing directions", signs[1], StringComparison.Ordinal);
+        Assert.Contains("all four directions", signs[2], StringComparison.Ordinal);
+        Assert.All(signs.Select((sign, grade) => (sign, grade)), s => Assert.EndsWith($"(Lee 2010 grade {s.grade})", s.sign, StringComparison.Ordinal));
     }
 }
