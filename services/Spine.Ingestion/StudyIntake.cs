@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Spine.Contracts.V1;
 using Spine.Dicom;
+using Spine.Pipeline;
+using Spine.Platform.Archive;
 using Spine.Platform.Ledger;
 using Spine.Platform.Messaging;
 using Spine.Platform.Storage;
@@ -11,10 +14,14 @@ namespace Spine.Ingestion;
 
 /// <summary>
 /// What every way in (folder, DIMSE, STOW-RS) does with a study's instances: stores each once under the study,
-/// and when the study is complete writes its manifest, registers it in the ledger and publishes StudyReceived.
+/// and when the study is complete writes its manifest, indexes its instances for DICOMweb (in one batch, not one
+/// database write per instance), registers it in the ledger and publishes StudyReceived.
 /// </summary>
-public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger, TimeProvider time, ILogger<StudyIntake> logger)
+public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger, IDicomArchive archive, TimeProvider time, ILogger<StudyIntake> logger)
 {
+    // The archive entries of studies still arriving, by StudyId then SOP Instance UID (a resent instance replaces its entry).
+    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, ArchivedInstance>> _unindexed = new();
+
     public Guid NewStudyId() => Guid.CreateVersion7(time.GetUtcNow());
 
     /// <summary>Stores one instance (a whole Part 10 file) under the study; returns its manifest entry.</summary>
@@ -23,8 +30,12 @@ public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger,
         ArgumentNullException.ThrowIfNull(file);
         var sopInstanceUid = SopInstanceUidOf(file);
         var stored = await store.PutAsync(StudyKeys.Instance(studyId, sopInstanceUid), part10, "application/dicom", cancellationToken);
+        Unindexed(studyId)[sopInstanceUid] = ArchiveEntries.Of(studyId, file.Dataset, file.TransferSyntax.Uid, stored);
         return ManifestEntry(file, stored);
     }
+
+    private ConcurrentDictionary<string, ArchivedInstance> Unindexed(Guid studyId) =>
+        _unindexed.GetOrAdd(studyId, _ => new ConcurrentDictionary<string, ArchivedInstance>(StringComparer.Ordinal));
 
     private static string SopInstanceUidOf(DicomFile file) =>
         file.Dataset.GetString(DicomTags.SopInstanceUid)
@@ -68,7 +79,9 @@ public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger,
             try
             {
                 var bytes = await store.ReadAllBytesAsync(reference, cancellationToken);
-                instances.Add(ManifestEntry(DicomFile.Read(bytes, reference.Key, new DicomReadOptions { StopBeforePixelData = true }), reference));
+                var file = DicomFile.Read(bytes, reference.Key, new DicomReadOptions { StopBeforePixelData = true });
+                instances.Add(ManifestEntry(file, reference));
+                Unindexed(studyId)[SopInstanceUidOf(file)] = ArchiveEntries.Of(studyId, file.Dataset, file.TransferSyntax.Uid, reference);
             }
             catch (Exception ex) when (ex is DicomFormatException or InvalidDataException or ObjectIntegrityException or ObjectNotFoundException)
             {
@@ -107,6 +120,7 @@ public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger,
     /// <summary>Ends a study that cannot be completed: the ledger records why and queues StudyFailed, in one transaction.</summary>
     public async Task AbandonAsync(Guid studyId, string studyInstanceUid, string code, string reason, CancellationToken cancellationToken)
     {
+        _unindexed.TryRemove(studyId, out _);
         await ledger.RegisterAsync(studyId, studyInstanceUid, cancellationToken);
         var failed = StudyFailedMessage.For(studyId, studyInstanceUid, studyId, PipelineStage.Ingestion, code, reason, time);
         if (await ledger.FinishStageAsync(studyId, PipelineStage.Ingestion, StageOutcome.Failed, $"{code}: {reason}", [failed], cancellationToken))
@@ -125,6 +139,12 @@ public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger,
         var manifest = new StudyManifest { StudyId = studyId, StudyInstanceUid = studyInstanceUid, Instances = instances, RejectedFiles = rejected };
         using var manifestContent = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(manifest, SpineContractsJsonContext.Default.StudyManifest), writable: false);
         var manifestRef = await store.PutAsync(StudyKeys.Manifest(studyId), manifestContent, "application/json", cancellationToken);
+        if (_unindexed.TryGetValue(studyId, out var entries))
+        {
+            // Removed only once indexed: a failure here is retried with the entries still held.
+            await archive.AddAsync([.. entries.Values], cancellationToken);
+            _unindexed.TryRemove(studyId, out _);
+        }
 
         await ledger.RegisterAsync(studyId, studyInstanceUid, cancellationToken);
         var received = new StudyReceived

@@ -53,35 +53,24 @@ public sealed partial class ExportConsumer(IObjectStore store, IHttpClientFactor
         }
     }
 
-    /// <summary>Every result object of the study: the SR and SEG stored with the report, the PDF, one Secondary Capture per overlay.</summary>
+    /// <summary>Every result object of the study as reporting stored it; for a report from before they were stored, made now.</summary>
     private async Task<List<(ResultKind Kind, byte[] Part10)>> CollectAsync(StudyReportPublished message, CancellationToken cancellationToken)
     {
         var report = message.Report;
-        var identity = ResultObjects.IdentityOf(await StudyManifests.SourceHeaderAsync(store, report, message.Manifest, cancellationToken), report.StudyInstanceUid);
-        var objects = new List<(ResultKind, byte[])>
+        var objects = new List<(ResultKind, byte[])>();
+        foreach (var reference in (await store.ListAsync(StudyKeys.ResultObjectsFolder(report.StudyId), cancellationToken)).OrderBy(r => r.Key, StringComparer.Ordinal))
         {
-            (ResultKind.StructuredReport, await store.StatAsync(StudyKeys.ReportSr(report.StudyId), cancellationToken) is { } sr
-                ? await store.ReadAllBytesAsync(sr, cancellationToken)
-                : MeasurementReportSr.Build(report, identity, SpineVersion.Informational)),
-        };
-        if (await store.StatAsync(StudyKeys.ReportSeg(report.StudyId), cancellationToken) is { } seg)
-        {
-            objects.Add((ResultKind.Segmentation, await store.ReadAllBytesAsync(seg, cancellationToken)));
+            var bytes = await store.ReadAllBytesAsync(reference, cancellationToken);
+            objects.Add((StudyResultObjects.KindOf(DicomFile.Read(bytes, reference.Key, new DicomReadOptions { StopBeforePixelData = true }).Dataset), bytes));
         }
 
-        if (await store.StatAsync(StudyKeys.ReportPdf(report.StudyId), cancellationToken) is { } pdf)
+        if (objects.Count == 0)
         {
-            objects.Add((ResultKind.Pdf, ResultObjects.EncapsulatedPdf(report, identity, await store.ReadAllBytesAsync(pdf, cancellationToken))));
-        }
-
-        var captures = 0;
-        foreach (var level in report.Levels)
-        {
-            foreach (var finding in level.Findings.Where(f => f.Explanation?.Overlay is not null))
-            {
-                objects.Add((ResultKind.SecondaryCapture, ResultObjects.SecondaryCapture(report, identity, captures++, finding, level,
-                    await store.ReadAllBytesAsync(finding.Explanation!.Overlay!, cancellationToken))));
-            }
+            var manifest = await StudyManifests.ReadAsync(store, message.Manifest, report.StudyId, cancellationToken)
+                ?? throw new InvalidDataException($"study {report.StudyId}: no manifest to take the patient and study modules from.");
+            var identity = ResultObjects.IdentityOf(await StudyManifests.SourceHeaderAsync(store, report, manifest, cancellationToken), report.StudyInstanceUid);
+            var pdf = await store.StatAsync(StudyKeys.ReportPdf(report.StudyId), cancellationToken) is { } stored ? await store.ReadAllBytesAsync(stored, cancellationToken) : null;
+            objects.AddRange((await StudyResultObjects.BuildAsync(store, report, manifest, identity, pdf, logger, cancellationToken)).Select(o => (o.Kind, o.Part10)));
         }
 
         return objects;

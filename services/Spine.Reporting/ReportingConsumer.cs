@@ -3,7 +3,9 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Spine.Contracts.V1;
+using Spine.Dicom;
 using Spine.Pipeline;
+using Spine.Platform.Archive;
 using Spine.Platform.Hosting;
 using Spine.Platform.Ledger;
 using Spine.Platform.Storage;
@@ -13,9 +15,10 @@ namespace Spine.Reporting;
 /// <summary>
 /// ExplanationsReady to StudyReportPublished: the report assembled (levels cranial to caudal, every model that
 /// contributed, the disclaimer their training calls for), stored as JSON (the contracts' schema), as one
-/// self-contained HTML page, as a PDF, as DICOM (the measurement report SR and the segmentation SEG) and as FHIR R4, the study marked completed in the ledger, and the result event published.
+/// self-contained HTML page, as a PDF, as DICOM (SR, SEG, Encapsulated PDF and Secondary Captures, indexed for DICOMweb)
+/// and as FHIR R4, the study marked completed in the ledger, and the result event published.
 /// </summary>
-public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger ledger, TimeProvider time, ILogger<ReportingConsumer> logger)
+public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger ledger, IDicomArchive archive, TimeProvider time, ILogger<ReportingConsumer> logger)
     : StudyStage<ExplanationsReady>(ledger, time, logger)
 {
     protected override PipelineStage Stage => PipelineStage.Reporting;
@@ -92,28 +95,21 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
     }
 
     /// <summary>
-    /// The SEG, the SR that references it and the FHIR bundle, stored beside the report for export and the studies API.
-    /// A label map that cannot be put back onto the source images (source images of two matrices) costs the SEG, not the report.
+    /// The DICOM result objects (SEG, SR, Encapsulated PDF, Secondary Captures) and the FHIR bundle, stored beside the
+    /// report for export and the studies API, the DICOM ones indexed for DICOMweb in the patient's study.
     /// </summary>
     private async Task StoreRecordsAsync(StudyReport report, StudyManifest manifest, byte[]? pdf, CancellationToken cancellationToken)
     {
         var identity = ResultObjects.IdentityOf(await StudyManifests.SourceHeaderAsync(store, report, manifest, cancellationToken), report.StudyInstanceUid);
-        StudySegmentationObject? segmentation = null;
-        try
+        var indexed = new List<ArchivedInstance>();
+        foreach (var result in await StudyResultObjects.BuildAsync(store, report, manifest, identity, pdf, logger, cancellationToken))
         {
-            segmentation = await StudySegmentation.BuildAsync(store, report, manifest, identity, SpineVersion.Informational, cancellationToken);
-        }
-        catch (InvalidDataException ex)
-        {
-            LogNoSegmentation(logger, report.StudyId, ex.Message);
+            var stored = await PutAsync(StudyKeys.ResultObject(report.StudyId, result.Name), result.Part10, "application/dicom", cancellationToken);
+            var file = DicomFile.Read(result.Part10, result.Name, new DicomReadOptions { StopBeforePixelData = true });
+            indexed.Add(ArchiveEntries.Of(report.StudyId, file.Dataset, file.TransferSyntax.Uid, stored));
         }
 
-        if (segmentation is not null)
-        {
-            await PutAsync(StudyKeys.ReportSeg(report.StudyId), segmentation.Part10, "application/dicom", cancellationToken);
-        }
-
-        await PutAsync(StudyKeys.ReportSr(report.StudyId), MeasurementReportSr.Build(report, identity, SpineVersion.Informational, segmentation), "application/dicom", cancellationToken);
+        await archive.AddAsync(indexed, cancellationToken);
         await PutAsync(StudyKeys.ReportFhir(report.StudyId), Encoding.UTF8.GetBytes(FhirReport.ToJson(FhirReport.Build(report, identity, pdf))), FhirReport.MediaType, cancellationToken);
     }
 
@@ -126,9 +122,6 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Study {StudyId}: no PDF report, DejaVu Sans is not installed (Debian: fonts-dejavu-core)")]
     private static partial void LogNoPdf(ILogger logger, Guid studyId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Study {StudyId}: no DICOM SEG: {Reason}")]
-    private static partial void LogNoSegmentation(ILogger logger, Guid studyId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId} reported: {Levels} levels")]
     private static partial void LogReported(ILogger logger, Guid studyId, int levels);

@@ -11,7 +11,7 @@ public static class ReportingModule
     /// <summary>Reporting: the report as JSON and HTML, StudyReportPublished, and the studies API.</summary>
     public static SpineServiceModule Module { get; } = new(
         "reporting",
-        "Reporting: the report as JSON and self-contained HTML in storage; publishes StudyReportPublished; the studies API; exports the findings to PACS (Spine:Export).",
+        "Reporting: the report as JSON and self-contained HTML in storage; publishes StudyReportPublished; the studies API and DICOMweb query and retrieval (QIDO-RS, WADO-RS); exports the findings to PACS (Spine:Export).",
         bus =>
         {
             bus.AddConsumer<ReportingConsumer>();
@@ -38,5 +38,9 @@ public static class ReportingModule
                     $"{ExportOptions.Section}: Attempts at least 1, FirstRetryDelaySeconds not negative, CallingAeTitle 1 to 16 characters.")
                 .ValidateOnStart();
         },
-        StudiesApi.Map);
+        endpoints =>
+        {
+            StudiesApi.Map(endpoints);
+            DicomWebApi.Map(endpoints);
+        });
 }

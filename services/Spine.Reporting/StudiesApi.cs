@@ -87,27 +87,9 @@ public static class StudiesApi
                 ? Results.Stream(await store.OpenReadAsync(stored, cancellationToken), "application/dicom", $"{id}-seg.dcm")
                 : Results.NotFound());
         endpoints.MapGet("/studies/{id:guid}/sr", async (Guid id, IObjectStore store, CancellationToken cancellationToken) =>
-        {
-            if (await store.StatAsync(StudyKeys.ReportSr(id), cancellationToken) is { } stored)
-            {
-                return Results.Stream(await store.OpenReadAsync(stored, cancellationToken), "application/dicom", $"{id}-sr.dcm");
-            }
-
-            // Reports made before the SR was stored with them: built from the JSON report.
-            if (await store.StatAsync(StudyKeys.ReportJson(id), cancellationToken) is not { } reference)
-            {
-                return Results.NotFound();
-            }
-
-            StudyReport report;
-            await using (var json = await store.OpenReadAsync(reference, cancellationToken))
-            {
-                report = (await System.Text.Json.JsonSerializer.DeserializeAsync(json, SpineContractsJsonContext.Default.StudyReport, cancellationToken))!;
-            }
-
-            var identity = ResultObjects.IdentityOf(await StudyManifests.SourceHeaderAsync(store, report, (ObjectRef?)null, cancellationToken), report.StudyInstanceUid);
-            return Results.File(MeasurementReportSr.Build(report, identity, SpineVersion.Informational), "application/dicom", $"{id}-sr.dcm");
-        });
+            await store.StatAsync(StudyKeys.ReportSr(id), cancellationToken) is { } stored
+                ? Results.Stream(await store.OpenReadAsync(stored, cancellationToken), "application/dicom", $"{id}-sr.dcm")
+                : Results.NotFound());
     }
 
     /// <summary>?format=html|pdf|json, else the first of text/html or application/pdf the Accept header names, else JSON.</summary>

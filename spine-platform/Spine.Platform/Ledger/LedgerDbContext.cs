@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Spine.Platform.Archive;
 
 namespace Spine.Platform.Ledger;
 
@@ -10,6 +11,9 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
     public DbSet<StageTransition> Transitions => Set<StageTransition>();
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    /// <summary>The DICOM instances DICOMweb serves (patient data: see <see cref="ArchivedInstance"/>).</summary>
+    public DbSet<ArchivedInstance> Archive => Set<ArchivedInstance>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -38,6 +42,22 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
         outbox.Property(m => m.MessageType).HasMaxLength(200);
         outbox.Property(m => m.TraceParent).HasMaxLength(64);
         outbox.HasIndex(m => m.SentAt);
+
+        var archive = modelBuilder.Entity<ArchivedInstance>();
+        archive.ToTable("archived_instances");
+        archive.HasKey(a => a.Id);
+        foreach (var uid in new[] { nameof(ArchivedInstance.StudyInstanceUid), nameof(ArchivedInstance.SeriesInstanceUid), nameof(ArchivedInstance.SopInstanceUid), nameof(ArchivedInstance.SopClassUid), nameof(ArchivedInstance.TransferSyntaxUid) })
+        {
+            archive.Property(uid).HasMaxLength(64);
+        }
+
+        archive.HasIndex(a => a.SopInstanceUid).IsUnique();
+        archive.HasIndex(a => a.StudyInstanceUid);
+        archive.HasIndex(a => a.SeriesInstanceUid);
+        archive.HasIndex(a => a.PatientId);
+        archive.HasIndex(a => a.PatientNameKey);
+        archive.HasIndex(a => a.StudyDate);
+        archive.HasIndex(a => a.AccessionNumber);
 
         if (Database.IsSqlite())
         {

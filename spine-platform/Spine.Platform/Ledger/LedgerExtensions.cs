@@ -8,7 +8,7 @@ namespace Spine.Platform.Ledger;
 
 public static class LedgerExtensions
 {
-    /// <summary>The study ledger on SQLite or PostgreSQL (<c>Spine:Ledger:Provider</c>), its schema ensured at start, and its readiness check.</summary>
+    /// <summary>The study ledger and the DICOM archive index on SQLite or PostgreSQL (<c>Spine:Ledger:Provider</c>), their schema ensured at start, and the readiness check.</summary>
     public static TBuilder AddSpineLedger<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
@@ -27,6 +27,7 @@ public static class LedgerExtensions
         });
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<IStudyLedger, EfStudyLedger>();
+        builder.Services.AddSingleton<Archive.IDicomArchive, Archive.EfDicomArchive>();
         builder.Services.AddHostedService<LedgerInitializer>();
         builder.Services.AddHealthChecks().AddDbContextCheck<LedgerDbContext>("ledger", tags: [SpineDefaultsExtensions.ReadyTag]);
         return builder;

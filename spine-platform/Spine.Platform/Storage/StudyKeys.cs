@@ -28,14 +28,20 @@ public static class StudyKeys
 
     public static string ReportPdf(Guid studyId) => $"studies/{studyId:N}/report/report.pdf";
 
+    /// <summary>The folder of the study's result objects as DICOM (SR, SEG, Encapsulated PDF, Secondary Captures), for listing.</summary>
+    public static string ResultObjectsFolder(Guid studyId) => $"studies/{studyId:N}/report/dicom/";
+
+    /// <summary>One result object as DICOM Part 10, named within the study (sr, seg, pdf, capture-01...).</summary>
+    public static string ResultObject(Guid studyId, string name) => $"{ResultObjectsFolder(studyId)}{name}.dcm";
+
     /// <summary>The measurement report as a DICOM Comprehensive SR (TID 1500), Part 10.</summary>
-    public static string ReportSr(Guid studyId) => $"studies/{studyId:N}/report/sr.dcm";
+    public static string ReportSr(Guid studyId) => ResultObject(studyId, "sr");
 
     /// <summary>The report as a FHIR R4 transaction Bundle (DiagnosticReport, Observations, ImagingStudy), JSON.</summary>
     public static string ReportFhir(Guid studyId) => $"studies/{studyId:N}/report/fhir.json";
 
     /// <summary>The segmentation as a DICOM SEG in the source series' geometry, Part 10.</summary>
-    public static string ReportSeg(Guid studyId) => $"studies/{studyId:N}/report/seg.dcm";
+    public static string ReportSeg(Guid studyId) => ResultObject(studyId, "seg");
 
     /// <summary>All slabs' label maps stacked like the prepared volume.</summary>
     public static string StackedLabelMap(Guid studyId) => $"studies/{studyId:N}/segmentation/labels.nii.gz";
