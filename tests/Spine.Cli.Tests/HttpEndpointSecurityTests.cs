@@ -37,7 +37,12 @@ public sealed class HttpEndpointSecurityTests
         foreach (var endpoint in endpoints)
         {
             var route = endpoint.RoutePattern.RawText!;
-            var path = Regex.Replace(route, @"\{(\w+)(:guid)?[^}]*\}", match => match.Groups[2].Success ? Guid.NewGuid().ToString() : "1.2.826.0.1.3680043.2.1125.1");
+            var path = Regex.Replace(route, @"\{(\w+)(:guid|:int)?[^}]*\}", match => match.Groups[2].Value switch
+            {
+                ":guid" => Guid.NewGuid().ToString(),
+                ":int" => "1",
+                _ => "1.2.826.0.1.3680043.2.1125.1",
+            });
             foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
             {
                 if (route.StartsWith("/health/", StringComparison.Ordinal))
