@@ -15,7 +15,9 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, FaultsRabb
     : IClassFixture<RabbitMqEndpoint>, IClassFixture<FaultsRabbitMqEndpoint>, IClassFixture<S3Endpoint>, IClassFixture<PostgresEndpoint>, IDisposable
 {
     private const string ReportExchange = "Spine.Contracts.V1:StudyReportPublished";
-    private static readonly TimeSpan StudyLimit = TimeSpan.FromMinutes(4);
+    // A bound, not a retry: on the 2-core CI machine, with the other test projects running beside these, one study
+    // through six processes while a service is killed has taken over 4 minutes (reporting redelivered after its kill).
+    private static readonly TimeSpan StudyLimit = TimeSpan.FromMinutes(8);
     private readonly string _root = Directory.CreateTempSubdirectory("spine-e2e-").FullName;
     private readonly List<string> _identifiers = [];
 
