@@ -70,7 +70,7 @@ public sealed partial class ExportConsumer(IObjectStore store, IHttpClientFactor
                 ?? throw new InvalidDataException($"study {report.StudyId}: no manifest to take the patient and study modules from.");
             var identity = ResultObjects.IdentityOf(await StudyManifests.SourceHeaderAsync(store, report, manifest, cancellationToken), report.StudyInstanceUid);
             var pdf = await store.StatAsync(StudyKeys.ReportPdf(report.StudyId), cancellationToken) is { } stored ? await store.ReadAllBytesAsync(stored, cancellationToken) : null;
-            objects.AddRange((await StudyResultObjects.BuildAsync(store, report, manifest, identity, pdf, logger, cancellationToken)).Select(o => (o.Kind, o.Part10)));
+            objects.AddRange((await StudyResultObjects.BuildAsync(store, report, manifest, identity, pdf, reference => store.ReadAllBytesAsync(reference, cancellationToken), logger, cancellationToken)).Select(o => (o.Kind, o.Part10)));
         }
 
         return objects;

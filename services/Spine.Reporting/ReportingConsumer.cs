@@ -67,7 +67,7 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
 
         if (manifest is not null)
         {
-            await StoreRecordsAsync(report, manifest, pdf, cancellationToken);
+            await StoreRecordsAsync(report, manifest, pdf, images, cancellationToken);
         }
 
         LogReported(logger, message.StudyId, report.Levels.Count);
@@ -98,11 +98,11 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
     /// The DICOM result objects (SEG, SR, Encapsulated PDF, Secondary Captures) and the FHIR bundle, stored beside the
     /// report for export and the studies API, the DICOM ones indexed for DICOMweb in the patient's study.
     /// </summary>
-    private async Task StoreRecordsAsync(StudyReport report, StudyManifest manifest, byte[]? pdf, CancellationToken cancellationToken)
+    private async Task StoreRecordsAsync(StudyReport report, StudyManifest manifest, byte[]? pdf, Dictionary<string, byte[]> overlays, CancellationToken cancellationToken)
     {
         var identity = ResultObjects.IdentityOf(await StudyManifests.SourceHeaderAsync(store, report, manifest, cancellationToken), report.StudyInstanceUid);
         var indexed = new List<ArchivedInstance>();
-        foreach (var result in await StudyResultObjects.BuildAsync(store, report, manifest, identity, pdf, logger, cancellationToken))
+        foreach (var result in await StudyResultObjects.BuildAsync(store, report, manifest, identity, pdf, reference => Task.FromResult(overlays[reference.Key]), logger, cancellationToken))
         {
             var stored = await PutAsync(StudyKeys.ResultObject(report.StudyId, result.Name), result.Part10, "application/dicom", cancellationToken);
             var file = DicomFile.Read(result.Part10, result.Name, new DicomReadOptions { StopBeforePixelData = true });

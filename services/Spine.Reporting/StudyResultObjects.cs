@@ -15,7 +15,9 @@ public sealed record ResultObject(ResultKind Kind, string Name, byte[] Part10);
 /// </summary>
 public static partial class StudyResultObjects
 {
-    public static async Task<IReadOnlyList<ResultObject>> BuildAsync(IObjectStore store, StudyReport report, StudyManifest manifest, StudyIdentity identity, byte[]? pdf, ILogger logger, CancellationToken cancellationToken)
+    /// <param name="overlay">The PNG of a finding's overlay: reporting has them in memory already, export reads them.</param>
+    public static async Task<IReadOnlyList<ResultObject>> BuildAsync(IObjectStore store, StudyReport report, StudyManifest manifest, StudyIdentity identity, byte[]? pdf,
+        Func<ObjectRef, Task<byte[]>> overlay, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(report);
@@ -47,7 +49,7 @@ public static partial class StudyResultObjects
         {
             foreach (var finding in level.Findings.Where(f => f.Explanation?.Overlay is not null))
             {
-                var png = await store.ReadAllBytesAsync(finding.Explanation!.Overlay!, cancellationToken);
+                var png = await overlay(finding.Explanation!.Overlay!);
                 objects.Add(new ResultObject(ResultKind.SecondaryCapture, $"capture-{captures + 1:00}", ResultObjects.SecondaryCapture(report, identity, captures, finding, level, png)));
                 captures++;
             }
