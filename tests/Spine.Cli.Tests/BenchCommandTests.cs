@@ -34,23 +34,27 @@ public sealed class DimseBenchTests
     }
 }
 
-/// <summary>Six service processes on the test servers (kept small here; the README's figures are the full run).</summary>
+/// <summary>
+/// Six service processes on the test servers under a small load (the README's figures are the full run). The bench's
+/// kill scenario kills each service in turn with <c>ServiceFleet.KillEachInTurnAsync</c>, which
+/// <see cref="DistributedPipelineTests"/> runs with its own studies; a second fleet killed here only doubled the time.
+/// </summary>
 [Trait(TestTraits.Category, TestTraits.Integration)]
 [Collection(RealServicesCollection.Name)]
 public sealed class ResilienceBenchTests(RabbitMqEndpoint broker, S3Endpoint s3, PostgresEndpoint postgres)
     : IClassFixture<RabbitMqEndpoint>, IClassFixture<S3Endpoint>, IClassFixture<PostgresEndpoint>
 {
     [Fact]
-    public async Task Resilience_bench_counts_each_study_reported_once_through_kills_and_a_load_and_prints_the_peak_memory_of_each_service()
+    public async Task Resilience_bench_counts_each_study_reported_once_under_a_load_and_prints_the_peak_memory_of_each_service()
     {
         await using var spine = await SpineProcess.RunAsync(
-            ["bench", "resilience", "--studies", "1", "--load", "2", "--scenario", "kill", "load",
+            ["bench", "resilience", "--studies", "1", "--load", "2", "--scenario", "load",
              "--broker", broker.Url.ToString(), "--broker-management", broker.ManagementUrl.ToString(), "--s3", s3.Endpoint, "--s3-access-key", s3.AccessKey, "--s3-secret-key", s3.SecretKey, "--ledger", postgres.AdminConnectionString,
              "--models", Path.Combine(RepositoryLayout.Root, "models")],
             TimeSpan.FromMinutes(6));
 
         Assert.True(spine.ExitCode == 0, $"{spine.StandardOutput}\n{spine.StandardError}");
-        Assert.Matches(@"\| each of the six services SIGKILLed once, at random moments, and restarted \| 1 \| 1 \| 0 \| 0 \| 0 \| 0 \| \d+ \(\w+\) \| \d+ \|", spine.StandardOutput);
+        Assert.DoesNotContain("SIGKILLed", spine.StandardOutput, StringComparison.Ordinal);
         Assert.Matches(@"\| 2 studies at once, no fault \| 2 \| 2 \| 0 \| 0 \| 0 \| 0 \| \d+ \(\w+\) \| \d+ \|", spine.StandardOutput);
         Assert.Matches(@"\| load \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \|", spine.StandardOutput);
     }

@@ -15,13 +15,13 @@ namespace Spine.Cli.Tests.Validation;
 public sealed partial class ValidateCommandTests(ITestOutputHelper output) : IDisposable
 {
     private const int FirstSeed = 940000;
-    private const int Studies = 20;
+    private const int Studies = 8;
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(8);
     private readonly string _root = Directory.CreateTempSubdirectory("spine-validate-").FullName;
 
     [Fact]
     [Trait(TestTraits.Category, TestTraits.Integration)]
-    public async Task Validating_twenty_phantom_studies_against_their_readers_reproduces_spine_evaluate_and_the_discordance_page_opens_in_chromium()
+    public async Task Validating_eight_phantom_studies_against_their_readers_reproduces_spine_evaluate_and_the_discordance_page_opens_in_chromium()
     {
         var set = Path.Combine(_root, "set");
         await using (var written = await SpineProcess.RunAsync(["phantom", "validation-set", "--studies", $"{Studies}", "--seed", $"{FirstSeed}", "--out", set], Limit))
