@@ -22,6 +22,8 @@ public sealed partial class ClassificationConsumer(IObjectStore store, IStudyLed
 {
     protected override PipelineStage Stage => PipelineStage.Classification;
 
+    protected override IObjectStore Store => store;
+
     protected override async Task<StageResult> RunAsync(SegmentationCompleted message, CancellationToken cancellationToken)
     {
         var levels = new List<LevelReport>();

@@ -22,6 +22,8 @@ public sealed partial class ExplanationConsumer(IObjectStore store, IStudyLedger
 {
     protected override PipelineStage Stage => PipelineStage.Explanation;
 
+    protected override IObjectStore Store => store;
+
     protected override async Task<StageResult> RunAsync(FindingsClassified message, CancellationToken cancellationToken)
     {
         var levels = new List<LevelReport>();
@@ -49,8 +51,9 @@ public sealed partial class ExplanationConsumer(IObjectStore store, IStudyLedger
                 var (centreX, centreY) = region is null ? (analysis.Frame.CentreX, analysis.Frame.CentreY) : (region.CentreXMm, region.CentreYMm);
                 var g = image.Geometry;
                 var heat = ClassActivationMaps.OnSlice(result, result.Grade, spec, analysis.Frame, side, centreX, centreY, image.SizeI, image.SizeJ, g.SpacingI, g.SpacingJ);
-                var name = $"{level.Level}-{finding.Kind}-{finding.Side}".ToLowerInvariant();
+                var name = StudyKeys.FindingName(level.Level, finding.Kind, finding.Side);
                 var heatMap = await PutPngAsync(StudyKeys.Explanation(message.StudyId, name + "-heat.png"), new SliceRenderer().RenderPng(image, analysis.MidSlice, heat: heat), cancellationToken);
+                await NiftiObjects.PutAsync(store, StudyKeys.ActivationMap(message.StudyId, name), OneSlice(image.Geometry, analysis.MidSlice, image.SizeI, image.SizeJ, heat), cancellationToken);
                 // The canal is graded by the tree from the sac's area: its picture shows that outline, not the CNN's map.
                 var canal = finding.Kind == FindingKind.CentralCanalStenosis;
                 var overlay = await PutPngAsync(StudyKeys.Explanation(message.StudyId, name + "-overlay.png"),
@@ -92,6 +95,10 @@ public sealed partial class ExplanationConsumer(IObjectStore store, IStudyLedger
         var title = $"{(finding.Side == Side.Left ? "Left" : "Right")} {(kind == RegionKind.Foramen ? "foramen" : "facet")}";
         return (graded.Result, graded.Region, Spec(kind == RegionKind.Foramen ? graders.Models.Foramen : graders.Models.Facet, kind), Rationale.Cnn(title, kind, graded.Result, graded.Region));
     }
+
+    /// <summary>Slice <paramref name="k"/>'s values as a volume of one slice that keeps the slice's place in the patient.</summary>
+    private static Volume<float> OneSlice(VolumeGeometry geometry, int k, int sizeI, int sizeJ, float[] values) =>
+        new(sizeI, sizeJ, 1, geometry with { Origin = geometry.WorldOf(0, 0, k) }, values);
 
     private static CropSpec Spec(GraderSession grader, RegionKind kind) => new(kind, grader.Crop.SizeMm, grader.Crop.Pixels);
 

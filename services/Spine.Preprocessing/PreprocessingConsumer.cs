@@ -29,6 +29,8 @@ public sealed partial class PreprocessingConsumer(IObjectStore store, IStudyLedg
 
     protected override PipelineStage Stage => PipelineStage.Preprocessing;
 
+    protected override IObjectStore Store => store;
+
     protected override async Task<StageResult> RunAsync(StudyReceived message, CancellationToken cancellationToken)
     {
         StudyManifest manifest;

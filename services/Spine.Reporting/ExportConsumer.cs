@@ -10,6 +10,7 @@ using Spine.Contracts.V1;
 using Spine.Dicom;
 using Spine.Dicom.Network;
 using Spine.Platform.Hosting;
+using Spine.Platform.Ledger;
 using Spine.Platform.Storage;
 
 namespace Spine.Reporting;
@@ -20,9 +21,12 @@ namespace Spine.Reporting;
 /// patient's study, each kind as the destination asks, by C-STORE or by DICOMweb STOW-RS, and the report as a FHIR R4
 /// transaction Bundle to FHIR servers; each destination tried
 /// <see cref="ExportOptions.Attempts"/> times with doubling waits; what still fails is thrown, so the bus's retries and
-/// finally its error queue keep the message. UIDs derive from the StudyId, so a resend duplicates nothing.
+/// finally its error queue keep the message. UIDs derive from the StudyId, so a resend duplicates nothing. Each attempt's
+/// outcome per destination is recorded in the ledger (the console shows it); an operator's ExportRequested sends a
+/// reported study's stored results again, to one destination or to all.
 /// </summary>
-public sealed partial class ExportConsumer(IObjectStore store, IHttpClientFactory http, IOptions<ExportOptions> options, ILogger<ExportConsumer> logger) : IConsumer<StudyReportPublished>
+public sealed partial class ExportConsumer(IObjectStore store, IStudyLedger ledger, IHttpClientFactory http, IOptions<ExportOptions> options, ILogger<ExportConsumer> logger)
+    : IConsumer<StudyReportPublished>, IConsumer<ExportRequested>
 {
     public const string DestinationTag = "spine.export.destination";
 
@@ -31,32 +35,53 @@ public sealed partial class ExportConsumer(IObjectStore store, IHttpClientFactor
     private static readonly Counter<long> Attempts = SpineTelemetry.Meter.CreateCounter<long>(
         "spine.export.attempts", "{attempt}", "Attempts to store a study's result objects in a PACS, by destination and outcome: stored, failed (tried again), gave-up (the message goes back to the bus's retries).");
 
-    public async Task Consume(ConsumeContext<StudyReportPublished> context)
+    public Task Consume(ConsumeContext<StudyReportPublished> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var settings = options.Value;
-        if (settings.Destinations.Count == 0)
+        return ExportAsync(context.Message.Report, context.Message.Manifest, options.Value.Destinations, context.CancellationToken);
+    }
+
+    public async Task Consume(ConsumeContext<ExportRequested> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var message = context.Message;
+        var destinations = options.Value.Destinations.Where(d => message.Destination is null || d.Name == message.Destination).ToList();
+        if (destinations.Count == 0 || await store.StatAsync(StudyKeys.ReportJson(message.StudyId), context.CancellationToken) is not { } stored)
+        {
+            LogNothingToResend(logger, message.StudyId, message.Destination ?? "every destination");
+            return;
+        }
+
+        LogResend(logger, message.StudyId, message.Destination ?? "every destination", message.RequestedBy);
+        var report = System.Text.Json.JsonSerializer.Deserialize(await store.ReadAllBytesAsync(stored, context.CancellationToken), SpineContractsJsonContext.Default.StudyReport)
+            ?? throw new InvalidDataException($"study {message.StudyId}: the stored report is empty.");
+        var manifest = await store.StatAsync(StudyKeys.Manifest(message.StudyId), context.CancellationToken);
+        await ExportAsync(report, manifest, destinations, context.CancellationToken);
+    }
+
+    private async Task ExportAsync(StudyReport report, ObjectRef? manifest, IReadOnlyList<ExportDestination> destinations, CancellationToken cancellationToken)
+    {
+        if (destinations.Count == 0)
         {
             return;
         }
 
-        var objects = await CollectAsync(context.Message, context.CancellationToken);
-        foreach (var destination in settings.Destinations)
+        var objects = await CollectAsync(report, manifest, cancellationToken);
+        foreach (var destination in destinations)
         {
             var chosen = destination.Kind == ExportKind.Fhir
-                ? [await FhirBundleAsync(context.Message.Report.StudyId, context.CancellationToken)]
+                ? [await FhirBundleAsync(report.StudyId, cancellationToken)]
                 : objects.Where(o => Sends(destination, o.Kind)).Select(o => o.Part10).ToList();
             if (chosen.Count > 0)
             {
-                await SendWithRetriesAsync(destination, settings, context.Message.Report.StudyId, chosen, context.CancellationToken);
+                await SendWithRetriesAsync(destination, options.Value, report.StudyId, chosen, cancellationToken);
             }
         }
     }
 
     /// <summary>Every result object of the study as reporting stored it; for a report from before they were stored, made now.</summary>
-    private async Task<List<(ResultKind Kind, byte[] Part10)>> CollectAsync(StudyReportPublished message, CancellationToken cancellationToken)
+    private async Task<List<(ResultKind Kind, byte[] Part10)>> CollectAsync(StudyReport report, ObjectRef? manifestRef, CancellationToken cancellationToken)
     {
-        var report = message.Report;
         var objects = new List<(ResultKind, byte[])>();
         foreach (var reference in (await store.ListAsync(StudyKeys.ResultObjectsFolder(report.StudyId), cancellationToken)).OrderBy(r => r.Key, StringComparer.Ordinal))
         {
@@ -66,7 +91,7 @@ public sealed partial class ExportConsumer(IObjectStore store, IHttpClientFactor
 
         if (objects.Count == 0)
         {
-            var manifest = await StudyManifests.ReadAsync(store, message.Manifest, report.StudyId, cancellationToken)
+            var manifest = await StudyManifests.ReadAsync(store, manifestRef, report.StudyId, cancellationToken)
                 ?? throw new InvalidDataException($"study {report.StudyId}: no manifest to take the patient and study modules from.");
             var identity = ResultObjects.IdentityOf(await StudyManifests.SourceHeaderAsync(store, report, manifest, cancellationToken), report.StudyInstanceUid);
             var pdf = await store.StatAsync(StudyKeys.ReportPdf(report.StudyId), cancellationToken) is { } stored ? await store.ReadAllBytesAsync(stored, cancellationToken) : null;
@@ -112,6 +137,7 @@ public sealed partial class ExportConsumer(IObjectStore store, IHttpClientFactor
                 Attempts.Add(1, new KeyValuePair<string, object?>(OutcomeTag, "stored"), destinationTag);
                 activity?.SetTag(OutcomeTag, "stored");
                 LogExported(logger, studyId, objects.Count, destination.Name, attempt);
+                await ledger.RecordExportAsync(studyId, destination.Name, ExportOutcome.Stored, attempt, null, cancellationToken);
                 return;
             }
             catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or DicomNetworkException or DicomAssociationRejectedException
@@ -123,6 +149,7 @@ public sealed partial class ExportConsumer(IObjectStore store, IHttpClientFactor
                 activity?.SetTag(OutcomeTag, outcome);
                 activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
                 LogAttemptFailed(logger, studyId, destination.Name, attempt, settings.Attempts, ex.Message);
+                await ledger.RecordExportAsync(studyId, destination.Name, attempt >= settings.Attempts ? ExportOutcome.GaveUp : ExportOutcome.Retrying, attempt, $"{ex.GetType().Name}: {ex.Message}", cancellationToken);
                 if (attempt >= settings.Attempts)
                 {
                     throw;
@@ -178,6 +205,12 @@ public sealed partial class ExportConsumer(IObjectStore store, IHttpClientFactor
 
         return tls;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId}: results sent again to {Destination}, as {Caller} asked")]
+    private static partial void LogResend(ILogger logger, Guid studyId, string destination, string caller);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Study {StudyId}: nothing to send again to {Destination} (no report stored, or no such destination)")]
+    private static partial void LogNothingToResend(ILogger logger, Guid studyId, string destination);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyId}: {Objects} result objects stored in {Destination} (attempt {Attempt})")]
     private static partial void LogExported(ILogger logger, Guid studyId, int objects, string destination, int attempt);

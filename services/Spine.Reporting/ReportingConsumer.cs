@@ -23,6 +23,8 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
 {
     protected override PipelineStage Stage => PipelineStage.Reporting;
 
+    protected override IObjectStore Store => store;
+
     // A redelivered message (a consumer that crashed after its ledger commit, a retry) finds the stage ended and
     // publishes nothing; the report published once is the one the ledger's transaction queued.
     protected override async Task<StageResult> RunAsync(ExplanationsReady message, CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ public static class ReportingModule
     /// <summary>Reporting: the report as JSON and HTML, StudyReportPublished, and the studies API.</summary>
     public static SpineServiceModule Module { get; } = new(
         "reporting",
-        "Reporting: the report as JSON and self-contained HTML in storage; publishes StudyReportPublished; the studies API and DICOMweb query and retrieval (QIDO-RS, WADO-RS); exports the findings to PACS (Spine:Export).",
+        "Reporting: the report as JSON and self-contained HTML in storage; publishes StudyReportPublished; the studies API and DICOMweb query and retrieval (QIDO-RS, WADO-RS); exports the findings to PACS (Spine:Export); the web console at /console.",
         bus =>
         {
             bus.AddConsumer<ReportingConsumer>();
@@ -41,6 +41,8 @@ public static class ReportingModule
         endpoints =>
         {
             StudiesApi.Map(endpoints);
+            StudiesApi.Map(endpoints, WebConsole.ConsoleApi.Root);
             DicomWebApi.Map(endpoints);
+            WebConsole.ConsoleApi.Map(endpoints);
         });
 }

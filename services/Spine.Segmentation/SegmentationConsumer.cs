@@ -20,6 +20,8 @@ public sealed partial class SegmentationConsumer(IObjectStore store, IStudyLedge
 {
     protected override PipelineStage Stage => PipelineStage.Segmentation;
 
+    protected override IObjectStore Store => store;
+
     protected override async Task<StageResult> RunAsync(VolumePrepared message, CancellationToken cancellationToken)
     {
         var slabs = new List<SliceSlab>();

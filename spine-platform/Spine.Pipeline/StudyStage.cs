@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Spine.Contracts.V1;
 using Spine.Platform.Ledger;
 using Spine.Platform.Messaging;
+using Spine.Platform.Storage;
 
 namespace Spine.Pipeline;
 
@@ -29,12 +30,16 @@ public sealed record StageResult
 /// work was done, a repeat from upstream) is dropped; otherwise the ledger records Started, the stage does its work,
 /// and its end (Completed with the next message, or Failed with StudyFailed) is recorded and queued for publishing in
 /// one ledger transaction (the outbox), so a crash anywhere either redoes the stage or finds it done, never half of it.
-/// An exception leaves the stage Started for the bus's retries (and, when they run out, the give-up filter).
+/// An exception leaves the stage Started for the bus's retries (and, when they run out, the give-up filter). The input
+/// is kept in storage (<see cref="StageInputs"/>) so that an operator can run the study again from this stage.
 /// </summary>
 public abstract partial class StudyStage<TMessage>(IStudyLedger ledger, TimeProvider time, ILogger logger) : IConsumer<TMessage>
     where TMessage : class, IStudyMessage
 {
     protected abstract PipelineStage Stage { get; }
+
+    /// <summary>Where the stage keeps its input for a re-run: the store it reads the study's objects from.</summary>
+    protected abstract IObjectStore Store { get; }
 
     protected TimeProvider Time => time;
 
@@ -53,6 +58,7 @@ public abstract partial class StudyStage<TMessage>(IStudyLedger ledger, TimeProv
         }
 
         await ledger.RecordAsync(message.StudyId, Stage, StageOutcome.Started, cancellationToken: cancellationToken);
+        await StageInputs.SaveAsync(Store, Stage, message, cancellationToken);
         var result = await RunAsync(message, cancellationToken);
         var (outcome, detail, next) = result.FailureCode is { } code
             ? (StageOutcome.Failed, $"{code}: {result.Detail}", StudyFailedMessage.For(message, Stage, code, result.Detail, time))

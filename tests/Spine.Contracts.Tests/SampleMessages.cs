@@ -190,5 +190,11 @@ internal static class SampleMessages
             Code = "no-axial-t2-series",
             Reason = "No series is axial and T2-weighted: 2 series examined (sagittal T2; axial T1).",
         },
+        [typeof(ExportRequested)] = new ExportRequested
+        {
+            StudyId = StudyId, StudyInstanceUid = StudyUid, CorrelationId = CorrelationId, OccurredAt = At,
+            Destination = "main-pacs",
+            RequestedBy = "operations",
+        },
     };
 }

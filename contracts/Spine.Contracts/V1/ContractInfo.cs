@@ -10,7 +10,7 @@ public static class ContractInfo
     /// </summary>
     public const string ReportSchemaVersion = "1.4";
 
-    /// <summary>Every message type of the chain, in pipeline order, ending with the failure event.</summary>
+    /// <summary>Every message type of the chain, in pipeline order, then the failure event and the operator's resend request.</summary>
     public static IReadOnlyList<Type> MessageTypes { get; } =
     [
         typeof(StudyReceived),
@@ -20,5 +20,6 @@ public static class ContractInfo
         typeof(ExplanationsReady),
         typeof(StudyReportPublished),
         typeof(StudyFailed),
+        typeof(ExportRequested),
     ];
 }

@@ -18,6 +18,7 @@ namespace Spine.Contracts.V1;
 [JsonSerializable(typeof(ExplanationsReady))]
 [JsonSerializable(typeof(StudyReportPublished))]
 [JsonSerializable(typeof(StudyFailed))]
+[JsonSerializable(typeof(ExportRequested))]
 [JsonSerializable(typeof(StudyManifest))]
 [JsonSerializable(typeof(StudyReport))]
 public sealed partial class SpineContractsJsonContext : JsonSerializerContext;

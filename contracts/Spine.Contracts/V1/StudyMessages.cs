@@ -141,6 +141,24 @@ public sealed record StudyReportPublished : IStudyMessage
     public ObjectRef? Manifest { get; init; }
 }
 
+/// <summary>
+/// An operator asked for a reported study's results to be sent again, to one export destination or to every one:
+/// reporting's export reads the stored report and result objects. Subscribers of results do not receive it.
+/// </summary>
+public sealed record ExportRequested : IStudyMessage
+{
+    public required Guid StudyId { get; init; }
+    public required string StudyInstanceUid { get; init; }
+    public required Guid CorrelationId { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    /// <summary>The destination's configured name; null for every configured destination.</summary>
+    public string? Destination { get; init; }
+
+    /// <summary>Who asked (the API key's or the token's name), for the record.</summary>
+    public required string RequestedBy { get; init; }
+}
+
 /// <summary>A stage could not finish a study. Nothing is dropped silently: every failure becomes one of these.</summary>
 public sealed record StudyFailed : IStudyMessage
 {

@@ -69,14 +69,46 @@ internal sealed class EfStudyLedger(IDbContextFactory<LedgerDbContext> contexts,
     public async Task<bool> IsStageFinishedAsync(Guid studyId, PipelineStage stage, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var study = await db.Studies.AsNoTracking().Include(s => s.Transitions.Where(t => t.Stage == stage))
+        var study = await db.Studies.AsNoTracking().Include(s => s.Transitions.Where(t => t.Stage == stage || t.Outcome == StageOutcome.Rerun))
             .SingleOrDefaultAsync(s => s.StudyId == studyId, cancellationToken);
         return study is not null && Finished(study, stage);
     }
 
-    private static bool Finished(StudyRecord study, PipelineStage stage) =>
-        study.Status is StudyStatus.Completed or StudyStatus.Failed
-        || study.Transitions.Any(t => t.Stage == stage && t.Outcome != StageOutcome.Started);
+    /// <summary>The study has ended, or the stage has ended for it since the latest re-run from this stage or an earlier one.</summary>
+    private static bool Finished(StudyRecord study, PipelineStage stage)
+    {
+        if (study.Status is StudyStatus.Completed or StudyStatus.Failed)
+        {
+            return true;
+        }
+
+        var since = study.Transitions.Where(t => t.Outcome == StageOutcome.Rerun && t.Stage <= stage).Select(t => t.Id).DefaultIfEmpty(0).Max();
+        return study.Transitions.Any(t => t.Stage == stage && t.Id > since && t.Outcome is StageOutcome.Completed or StageOutcome.Failed);
+    }
+
+    public async Task<RerunOutcome> RequestRerunAsync(Guid studyId, PipelineStage from, string requestedBy, IStudyMessage input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (!await ExistsAsync(studyId, cancellationToken))
+        {
+            return RerunOutcome.NotFound;
+        }
+
+        var traceParent = Activity.Current?.Id;
+        var queued = await ChangeAsync(studyId, stage: null, (db, study, now) =>
+        {
+            if (study.Status is not (StudyStatus.Completed or StudyStatus.Failed))
+            {
+                return false;
+            }
+
+            db.Transitions.Add(new StageTransition { StudyId = studyId, Stage = from, Outcome = StageOutcome.Rerun, At = now, Detail = $"re-run from {from} requested by {requestedBy}" });
+            (study.Status, study.Stage, study.UpdatedAt) = (StudyStatus.InProgress, from, now);
+            db.Outbox.Add(OutboxEnvelope.Write(input, now, traceParent));
+            return true;
+        }, cancellationToken);
+        return queued ? RerunOutcome.Queued : RerunOutcome.InProgress;
+    }
 
     /// <summary>
     /// Reads the study (with its transitions of <paramref name="stage"/> when one is named), lets <paramref name="change"/>
@@ -88,7 +120,7 @@ internal sealed class EfStudyLedger(IDbContextFactory<LedgerDbContext> contexts,
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            IQueryable<StudyRecord> studies = stage is { } of ? db.Studies.Include(s => s.Transitions.Where(t => t.Stage == of)) : db.Studies;
+            IQueryable<StudyRecord> studies = stage is { } of ? db.Studies.Include(s => s.Transitions.Where(t => t.Stage == of || t.Outcome == StageOutcome.Rerun)) : db.Studies;
             var study = await studies.SingleOrDefaultAsync(s => s.StudyId == studyId, cancellationToken)
                 ?? throw new InvalidOperationException($"Study {studyId} is not in the ledger; register it before recording stages.");
             if (!change(db, study, clock.GetUtcNow()))
@@ -165,7 +197,8 @@ internal sealed class EfStudyLedger(IDbContextFactory<LedgerDbContext> contexts,
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.Studies.AsNoTracking()
-            .Where(s => s.Status != StudyStatus.Completed && s.Status != StudyStatus.Failed && s.CreatedAt < createdBefore)
+            .Where(s => s.Status != StudyStatus.Completed && s.Status != StudyStatus.Failed && s.CreatedAt < createdBefore
+                && !s.Transitions.Any(t => t.Outcome == StageOutcome.Rerun && t.At >= createdBefore)) // a re-run's time runs from its request
             .OrderBy(s => s.CreatedAt)
             .Take(take)
             .ToListAsync(cancellationToken);
@@ -179,6 +212,56 @@ internal sealed class EfStudyLedger(IDbContextFactory<LedgerDbContext> contexts,
             .Skip(skip)
             .Take(take)
             .ToListAsync(cancellationToken);
+    }
+
+    public async Task<(IReadOnlyList<StudyRecord> Page, int Total)> ListWithTransitionsAsync(StudyStatus? status, DateTimeOffset? from, DateTimeOffset? to, int skip, int take, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var studies = db.Studies.AsNoTracking();
+        if (status is { } wanted)
+        {
+            studies = studies.Where(s => s.Status == wanted);
+        }
+
+        if (from is { } start)
+        {
+            studies = studies.Where(s => s.CreatedAt >= start);
+        }
+
+        if (to is { } end)
+        {
+            studies = studies.Where(s => s.CreatedAt < end);
+        }
+
+        var total = await studies.CountAsync(cancellationToken);
+        var page = await studies.Include(s => s.Transitions.OrderBy(t => t.Id))
+            .OrderByDescending(s => s.CreatedAt)
+            .Skip(skip)
+            .Take(take)
+            .AsSplitQuery()
+            .ToListAsync(cancellationToken);
+        return (page, total);
+    }
+
+    public async Task RecordExportAsync(Guid studyId, string destination, ExportOutcome outcome, int attempt, string? detail, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Exports.Add(new ExportAttempt
+        {
+            StudyId = studyId,
+            Destination = destination,
+            Outcome = outcome,
+            Attempt = attempt,
+            At = clock.GetUtcNow(),
+            Detail = detail is { Length: > 500 } ? detail[..500] : detail,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ExportAttempt>> ListExportsAsync(Guid studyId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Exports.AsNoTracking().Where(e => e.StudyId == studyId).OrderBy(e => e.Id).ToListAsync(cancellationToken);
     }
 
     private async Task<bool> ExistsAsync(Guid studyId, CancellationToken cancellationToken)

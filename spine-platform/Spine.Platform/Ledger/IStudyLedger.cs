@@ -33,6 +33,35 @@ public interface IStudyLedger
     /// <summary>Studies neither completed nor failed that were created before <paramref name="createdBefore"/>, oldest first.</summary>
     Task<IReadOnlyList<StudyRecord>> ListOverdueAsync(DateTimeOffset createdBefore, int take, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reopens a completed or failed study to run again from <paramref name="from"/>: records a Rerun transition naming
+    /// who asked, and queues <paramref name="input"/> (that stage's input message) in the same transaction. Stages from
+    /// <paramref name="from"/> on then count as not yet run. A study still in progress is left as it is.
+    /// </summary>
+    Task<RerunOutcome> RequestRerunAsync(Guid studyId, PipelineStage from, string requestedBy, IStudyMessage input, CancellationToken cancellationToken = default);
+
+    /// <summary>Records how one attempt to send a study's results to a destination ended (the detail cut to 500 characters).</summary>
+    Task RecordExportAsync(Guid studyId, string destination, ExportOutcome outcome, int attempt, string? detail, CancellationToken cancellationToken = default);
+
+    /// <summary>A study's export attempts, oldest first.</summary>
+    Task<IReadOnlyList<ExportAttempt>> ListExportsAsync(Guid studyId, CancellationToken cancellationToken = default);
+
     /// <summary>Studies, newest first, without their transitions.</summary>
     Task<IReadOnlyList<StudyRecord>> ListAsync(int skip, int take, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A page of the studies of one status (or any) received in [from, to) (either bound open), newest first, with their
+    /// transitions in order, and how many studies match in all: the console's worklist.
+    /// </summary>
+    Task<(IReadOnlyList<StudyRecord> Page, int Total)> ListWithTransitionsAsync(StudyStatus? status, DateTimeOffset? from, DateTimeOffset? to, int skip, int take, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What became of a request to run a study again.</summary>
+public enum RerunOutcome
+{
+    Queued,
+    NotFound,
+
+    /// <summary>The study is still in progress: it is not run twice at once.</summary>
+    InProgress,
 }

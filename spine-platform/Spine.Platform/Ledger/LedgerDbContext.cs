@@ -12,6 +12,9 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
+    /// <summary>Every attempt to send a study's results to an export destination.</summary>
+    public DbSet<ExportAttempt> Exports => Set<ExportAttempt>();
+
     /// <summary>The DICOM instances DICOMweb serves (patient data: see <see cref="ArchivedInstance"/>).</summary>
     public DbSet<ArchivedInstance> Archive => Set<ArchivedInstance>();
 
@@ -35,6 +38,14 @@ public sealed class LedgerDbContext(DbContextOptions<LedgerDbContext> options) :
         transition.Property(t => t.Stage).HasConversion<string>().HasMaxLength(16);
         transition.Property(t => t.Outcome).HasConversion<string>().HasMaxLength(16);
         transition.Property(t => t.Detail).HasMaxLength(2000);
+
+        var export = modelBuilder.Entity<ExportAttempt>();
+        export.ToTable("export_attempts");
+        export.HasKey(e => e.Id);
+        export.Property(e => e.Destination).HasMaxLength(64);
+        export.Property(e => e.Outcome).HasConversion<string>().HasMaxLength(16);
+        export.Property(e => e.Detail).HasMaxLength(500);
+        export.HasIndex(e => e.StudyId);
 
         var outbox = modelBuilder.Entity<OutboxMessage>();
         outbox.ToTable("outbox_messages");

@@ -15,6 +15,9 @@ public enum StageOutcome
     Started,
     Completed,
     Failed,
+
+    /// <summary>An operator asked for the study to run again from this stage: from here on, only what happens after counts.</summary>
+    Rerun,
 }
 
 /// <summary>One study as the ledger knows it. Holds the platform's StudyId and the DICOM UID, nothing about the patient.</summary>
@@ -54,6 +57,38 @@ public sealed class StageTransition
 
     /// <summary>For failures: the code and reason; otherwise a short note. Never patient data.</summary>
     public string? Detail { get; set; }
+}
+
+/// <summary>One attempt to send a study's results to an export destination (a PACS or FHIR server) and how it ended.</summary>
+public sealed class ExportAttempt
+{
+    public long Id { get; set; }
+
+    public Guid StudyId { get; set; }
+
+    /// <summary>The destination's configured name.</summary>
+    public required string Destination { get; set; }
+
+    public ExportOutcome Outcome { get; set; }
+
+    /// <summary>1 for the first attempt of a send; counts up through the export's own retries.</summary>
+    public int Attempt { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    /// <summary>Why an attempt failed (the error's type and message: hosts and statuses, never patient data); null when stored.</summary>
+    public string? Detail { get; set; }
+}
+
+public enum ExportOutcome
+{
+    Stored,
+
+    /// <summary>Failed; the export tries again.</summary>
+    Retrying,
+
+    /// <summary>Failed on the last of the export's attempts; the bus's retries or an operator's resend may still send it.</summary>
+    GaveUp,
 }
 
 /// <summary>

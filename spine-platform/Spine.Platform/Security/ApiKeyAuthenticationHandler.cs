@@ -10,8 +10,9 @@ using Microsoft.Extensions.Options;
 namespace Spine.Platform.Security;
 
 /// <summary>
-/// Authenticates a caller by one of <c>Spine:Security:ApiKeys</c>, presented as <c>X-Api-Key: KEY</c> or
-/// <c>Authorization: Bearer KEY</c>. Keys are compared as SHA-256 digests in constant time, all of them every time.
+/// Authenticates a caller by one of <c>Spine:Security:ApiKeys</c>, presented as <c>X-Api-Key: KEY</c>,
+/// <c>Authorization: Bearer KEY</c>, or as the password of HTTP Basic authentication (how a browser signs in to the
+/// web console; the user name is not checked). Keys are compared as SHA-256 digests in constant time, all of them every time.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyRing keys)
@@ -36,15 +37,39 @@ internal sealed class ApiKeyAuthenticationHandler(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = "Bearer";
+        // A browser asks for credentials only when offered Basic: the console's pages offer it, the API does not.
+        Response.Headers.WWWAuthenticate = Request.Path.StartsWithSegments(BrowserPaths, StringComparison.Ordinal)
+            ? "Basic realm=\"Spine Platform\", charset=\"UTF-8\""
+            : "Bearer";
         return Task.CompletedTask;
     }
 
-    /// <summary>The key in X-Api-Key, or a bearer credential that is not a JSON Web Token.</summary>
+    /// <summary>The paths a person opens in a browser: the web console.</summary>
+    public const string BrowserPaths = "/console";
+
+    /// <summary>The key in X-Api-Key, a bearer credential that is not a JSON Web Token, or the password of Basic credentials.</summary>
     internal static string? PresentedKey(HttpRequest request) =>
         request.Headers[Header].FirstOrDefault() is { Length: > 0 } key ? key
         : BearerCredential(request) is { } bearer && !LooksLikeJwt(bearer) ? bearer
-        : null;
+        : BasicPassword(request);
+
+    private static string? BasicPassword(HttpRequest request)
+    {
+        if (request.Headers.Authorization.FirstOrDefault() is not { } authorization || !authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        Span<byte> decoded = stackalloc byte[512];
+        if (!Convert.TryFromBase64String(authorization[6..].Trim(), decoded, out var length))
+        {
+            return null;
+        }
+
+        var credentials = Encoding.UTF8.GetString(decoded[..length]);
+        var colon = credentials.IndexOf(':', StringComparison.Ordinal);
+        return colon >= 0 && colon < credentials.Length - 1 ? credentials[(colon + 1)..] : null;
+    }
 
     internal static string? BearerCredential(HttpRequest request) =>
         request.Headers.Authorization.FirstOrDefault() is { } authorization && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)

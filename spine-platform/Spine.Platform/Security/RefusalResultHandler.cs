@@ -38,7 +38,7 @@ internal sealed partial class RefusalResultHandler(ILogger<RefusalResultHandler>
         if (!context.Response.HasStarted)
         {
             var detail = authorizeResult.Challenged
-                ? $"credentials are required: an API key (X-Api-Key or Authorization: Bearer) or an access token."
+                ? $"credentials are required: an API key (X-Api-Key, Authorization: Bearer, or as the Basic password in a browser) or an access token."
                 : $"this endpoint needs the role {needed}.";
             await Results.Problem(statusCode: context.Response.StatusCode, detail: detail).ExecuteAsync(context);
         }

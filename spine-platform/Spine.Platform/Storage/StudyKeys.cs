@@ -1,3 +1,5 @@
+using Spine.Contracts.V1;
+
 namespace Spine.Platform.Storage;
 
 /// <summary>Where a study's objects live in the bucket: under its StudyId, never under anything from the patient.</summary>
@@ -21,6 +23,18 @@ public static class StudyKeys
 
     /// <summary>A picture of the explanation stage (heat map or overlay) named <paramref name="name"/>.</summary>
     public static string Explanation(Guid studyId, string name) => $"studies/{studyId:N}/explanation/{name}";
+
+    /// <summary>The message a stage last started from, kept so that an operator can run the study again from that stage.</summary>
+    public static string StageInput(Guid studyId, PipelineStage stage) => $"studies/{studyId:N}/inputs/{stage.ToString().ToLowerInvariant()}.json";
+
+    /// <summary>How the explanation stage names a finding's objects, for example <c>l4l5-foraminalstenosis-left</c>.</summary>
+    public static string FindingName(SpinalLevel level, FindingKind kind, Side side) => $"{level}-{kind}-{side}".ToLowerInvariant();
+
+    /// <summary>
+    /// A finding's class activation map as values (0 to 1) on the slice it was graded on, NIfTI-1 gzipped: one slice with
+    /// its place in the patient, so that a viewer can lay it over any image of the study.
+    /// </summary>
+    public static string ActivationMap(Guid studyId, string findingName) => Explanation(studyId, findingName + "-heat.nii.gz");
 
     public static string ReportJson(Guid studyId) => $"studies/{studyId:N}/report/report.json";
 
