@@ -14,6 +14,8 @@ internal sealed partial class LedgerInitializer(IDbContextFactory<LedgerDbContex
     // Any constant shared by every Spine process; it names the advisory lock that serialises schema creation.
     private const long SchemaLockKey = 0x5350494E454C4447;
 
+    private static readonly TimeSpan SchemaLockWait = TimeSpan.FromMinutes(10);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!options.Value.CreateSchema)
@@ -91,6 +93,9 @@ internal sealed partial class LedgerInitializer(IDbContextFactory<LedgerDbContex
         }
 
         await db.Database.OpenConnectionAsync(cancellationToken);
+        // Waiting for the lock is not a query that should time out: the services queue on it, each holding it while it
+        // checks the schema, and on a busy node the last has waited longer than a command's 30 s and failed to start.
+        db.Database.SetCommandTimeout(SchemaLockWait);
         try
         {
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({SchemaLockKey})", cancellationToken);
@@ -101,6 +106,7 @@ internal sealed partial class LedgerInitializer(IDbContextFactory<LedgerDbContex
         {
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({SchemaLockKey})", CancellationToken.None);
             await db.Database.CloseConnectionAsync();
+            db.Database.SetCommandTimeout(null); // a pooled context goes back with the configured timeout
         }
     }
 
