@@ -46,15 +46,13 @@ public sealed partial class ExportConsumer(IObjectStore store, IStudyLedger ledg
         ArgumentNullException.ThrowIfNull(context);
         var message = context.Message;
         var destinations = options.Value.Destinations.Where(d => message.Destination is null || d.Name == message.Destination).ToList();
-        if (destinations.Count == 0 || await store.StatAsync(StudyKeys.ReportJson(message.StudyId), context.CancellationToken) is not { } stored)
+        if (destinations.Count == 0 || await StoredReports.ReadAsync(store, message.StudyId, context.CancellationToken) is not { } report)
         {
             LogNothingToResend(logger, message.StudyId, message.Destination ?? "every destination");
             return;
         }
 
         LogResend(logger, message.StudyId, message.Destination ?? "every destination", message.RequestedBy);
-        var report = System.Text.Json.JsonSerializer.Deserialize(await store.ReadAllBytesAsync(stored, context.CancellationToken), SpineContractsJsonContext.Default.StudyReport)
-            ?? throw new InvalidDataException($"study {message.StudyId}: the stored report is empty.");
         var manifest = await store.StatAsync(StudyKeys.Manifest(message.StudyId), context.CancellationToken);
         await ExportAsync(report, manifest, destinations, context.CancellationToken);
     }

@@ -156,7 +156,7 @@ public static class StudiesApi
     /// POST /studies/{id}/export with <c>{"destination": "NAME"}</c>, or <c>{}</c> for every destination (operate role; a
     /// JSON body): sends a reported study's stored results again. 202 when queued; 404 no report; 400 no such destination.
     /// </summary>
-    private static async Task<IResult> ResendAsync(Guid id, HttpContext context, IStudyLedger ledger, IObjectStore store, IOptions<ExportOptions> export, IPublishEndpoint bus, CancellationToken cancellationToken)
+    private static async Task<IResult> ResendAsync(Guid id, HttpContext context, IStudyLedger ledger, IObjectStore store, IOptions<ExportOptions> export, IPublishEndpoint bus, TimeProvider time, CancellationToken cancellationToken)
     {
         var (request, refusal) = await ReadJsonAsync(context, StudiesApiJsonContext.Default.ResendRequest, "{\"destination\": \"NAME\"}", cancellationToken);
         if (request is null)
@@ -180,7 +180,7 @@ public static class StudiesApi
             StudyId = id,
             StudyInstanceUid = study.StudyInstanceUid,
             CorrelationId = Guid.NewGuid(),
-            OccurredAt = DateTimeOffset.UtcNow,
+            OccurredAt = time.GetUtcNow(),
             Destination = request.Destination,
             RequestedBy = caller,
         }, cancellationToken);

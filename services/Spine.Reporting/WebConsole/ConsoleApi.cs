@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Reflection;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -163,13 +162,12 @@ public static class ConsoleApi
             return known;
         }
 
-        if (await store.StatAsync(StudyKeys.ReportJson(studyId), cancellationToken) is not { } stored)
+        if (await StoredReports.ReadAsync(store, studyId, cancellationToken) is not { } report)
         {
             return null;
         }
 
-        var report = JsonSerializer.Deserialize(await store.ReadAllBytesAsync(stored, cancellationToken), Spine.Contracts.V1.SpineContractsJsonContext.Default.StudyReport);
-        var count = report?.Levels.Sum(l => l.Findings.Count(f => f.Grade >= 2)) ?? 0;
+        var count = report.Levels.Sum(l => l.Findings.Count(f => f.Grade >= 2));
         if (ModerateOrWorse.Count > 100_000)
         {
             ModerateOrWorse.Clear();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Spine.Contracts.V1;
 using Spine.Pipeline;
 using Spine.Platform.Archive;
@@ -15,13 +14,11 @@ internal sealed record ConsoleStudy(StudyReport Report, IReadOnlyList<ArchivedIn
 {
     public static async Task<ConsoleStudy?> LoadAsync(Guid studyId, IObjectStore store, IDicomArchive archive, CancellationToken cancellationToken)
     {
-        if (await store.StatAsync(StudyKeys.ReportJson(studyId), cancellationToken) is not { } stored)
+        if (await StoredReports.ReadAsync(store, studyId, cancellationToken) is not { } report)
         {
             return null;
         }
 
-        var report = JsonSerializer.Deserialize(await store.ReadAllBytesAsync(stored, cancellationToken), SpineContractsJsonContext.Default.StudyReport)
-            ?? throw new InvalidDataException($"study {studyId}: the stored report is empty.");
         var images = (await archive.FindAsync(report.StudyInstanceUid, report.SeriesInstanceUid, cancellationToken: cancellationToken))
             .Where(i => i.StudyId == studyId && i.Rows is not null)
             .OrderBy(i => i.InstanceNumber ?? int.MaxValue)
