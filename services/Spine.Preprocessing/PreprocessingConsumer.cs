@@ -15,7 +15,8 @@ namespace Spine.Preprocessing;
 
 /// <summary>
 /// StudyReceived to VolumePrepared: reads the stored instances, chooses the axial T2 series (the choice and its reason
-/// recorded), splits it into disc slabs named from the sacrum up, resamples and normalises each as the segmenter's
+/// recorded), splits it into disc slabs named from the sacrum up (a contiguous stack stays whole: segmentation finds
+/// its levels), resamples and normalises each as the segmenter's
 /// model.json says, and stores each slab as its own NIfTI (plus all slices stacked, for display). A study without a
 /// usable axial T2 series ends with StudyFailed "no-axial-t2-series", the reason listing every series' verdict.
 /// </summary>
@@ -56,13 +57,13 @@ public sealed partial class PreprocessingConsumer(IObjectStore store, IStudyLedg
             return StageResult.Failed("no-axial-t2-series", choice.Summary);
         }
 
-        var slabs = StudyPreparation.Prepare(choice.Chosen, _spacingMm.Value).Where(s => s.Level is not null).ToList();
+        var slabs = StudyPreparation.Prepare(choice.Chosen, _spacingMm.Value).Where(s => s.Level is not null || s.ContiguousStack).ToList();
         var described = new List<SliceSlab>();
         var first = 0;
         foreach (var slab in slabs)
         {
             var stored = await NiftiObjects.PutAsync(store, StudyKeys.PreparedSlab(message.StudyId, slab.Index), slab.Image, cancellationToken);
-            described.Add(new SliceSlab { FirstSlice = first, SliceCount = slab.Image.SizeK, Level = slab.Level, LevelUncertain = slab.LevelUncertain, Volume = stored, Instances = slab.Instances });
+            described.Add(new SliceSlab { FirstSlice = first, SliceCount = slab.Image.SizeK, Level = slab.Level, LevelUncertain = slab.LevelUncertain, ContiguousStack = slab.ContiguousStack, Volume = stored, Instances = slab.Instances });
             first += slab.Image.SizeK;
         }
 

@@ -80,15 +80,16 @@ public static partial class SeriesSelection
             return Verdict(false, orientation.Value.ToString().ToLowerInvariant());
         }
 
-        if (ContiguousStack(series) is { } stack)
+        var (layoutRefusal, layout) = Layout(series);
+        if (layoutRefusal is not null)
         {
-            return Verdict(false, stack);
+            return Verdict(false, layoutRefusal);
         }
 
         var (weighting, evidence) = Weighting(first, description);
         var images = string.Create(CultureInfo.InvariantCulture, $"{series.Instances.Count} image{(series.Instances.Count == 1 ? string.Empty : "s")}");
         return weighting == "T2"
-            ? Verdict(true, $"axial, T2-weighted ({evidence}), {images}")
+            ? Verdict(true, $"axial, T2-weighted ({evidence}), {images}{layout}")
             : Verdict(false, $"axial, {weighting} ({evidence})");
     }
 
@@ -97,12 +98,18 @@ public static partial class SeriesSelection
     /// <summary>The longest run of parallel slices a disc-angled block spans; a longer one is a contiguous stack.</summary>
     public const double MaximumBlockExtentMm = 60;
 
+    /// <summary>True when a stack of parallel slices reaches further than a disc-angled block: one contiguous stack through several levels.</summary>
+    public static bool IsContiguousStack(IReadOnlyList<DicomFile> stack) => ExtentMm(stack) > MaximumBlockExtentMm;
+
+    private static double ExtentMm(IReadOnlyList<DicomFile> stack) =>
+        stack.Count < 2 ? 0 : (ImagePlane.From(stack[^1].Dataset)!.Position - ImagePlane.From(stack[0].Dataset)!.Position).Length;
+
     /// <summary>
-    /// Why the series is a contiguous stack (one run of parallel slices through several levels), or null. The levels are
-    /// found as the scanner's disc-angled blocks; splitting a contiguous stack into levels needs the segmentation (the
-    /// discs along the stack), which preprocessing does not have: such a series is turned away, never graded as one level.
+    /// How the series lays out its slices: disc-angled blocks (the levels are the blocks), or one contiguous stack
+    /// through several levels, whose levels segmentation finds along it from the discs. A contiguous stack beside other
+    /// blocks in one series is refused: the two cannot be named as one sequence of levels.
     /// </summary>
-    private static string? ContiguousStack(SeriesGroup series)
+    private static (string? Refusal, string Layout) Layout(SeriesGroup series)
     {
         IReadOnlyList<IReadOnlyList<DicomFile>> stacks;
         try
@@ -111,21 +118,19 @@ public static partial class SeriesSelection
         }
         catch (DicomFormatException ex)
         {
-            return ex.Message;
+            return (ex.Message, string.Empty);
         }
 
-        foreach (var stack in stacks.Where(s => s.Count > 1))
+        var contiguous = stacks.Where(IsContiguousStack).ToList();
+        if (contiguous.Count == 0)
         {
-            var (first, last) = (ImagePlane.From(stack[0].Dataset)!, ImagePlane.From(stack[^1].Dataset)!);
-            var extent = (last.Position - first.Position).Length;
-            if (extent > MaximumBlockExtentMm)
-            {
-                return string.Create(CultureInfo.InvariantCulture,
-                    $"a contiguous axial stack ({stack.Count} parallel slices over {extent:0} mm): the platform grades disc-angled blocks (at most {MaximumBlockExtentMm:0} mm each); contiguous stacks are not supported yet");
-            }
+            return (null, string.Empty);
         }
 
-        return null;
+        var described = string.Create(CultureInfo.InvariantCulture, $"a contiguous axial stack ({contiguous[0].Count} parallel slices over {ExtentMm(contiguous[0]):0} mm)");
+        return stacks.Count == 1
+            ? (null, $" in {described}, its levels found from the segmented discs")
+            : (string.Create(CultureInfo.InvariantCulture, $"{described} beside {stacks.Count - 1} other block{(stacks.Count == 2 ? string.Empty : "s")} in one series: the levels cannot be named as one sequence"), string.Empty);
     }
 
     // Body parts a lumbar study's series may name (DICOM PS3.16 CID 4031 defined terms and what scanners write).

@@ -40,6 +40,16 @@ public sealed class Volume<T>
 
     public bool Contains(int i, int j, int k) => (uint)i < (uint)SizeI && (uint)j < (uint)SizeJ && (uint)k < (uint)SizeK;
 
+    /// <summary>Slices <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> - 1 as a volume of their own, in place in the patient.</summary>
+    public Volume<T> Slices(int first, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(first + count, SizeK, nameof(count));
+        var geometry = Geometry with { Origin = Geometry.WorldOf(0, 0, first) };
+        return new Volume<T>(SizeI, SizeJ, count, geometry, Voxels.AsSpan(first * SliceLength, count * SliceLength).ToArray());
+    }
+
     public Volume<TOut> Map<TOut>(Func<T, TOut> map)
         where TOut : unmanaged
     {

@@ -141,6 +141,19 @@ public static class PhantomFigures
         return Grid(panels, size, 5);
     }
 
+    /// <summary>
+    /// L4-L5's part of a contiguous (unangled) stack, caudal slice first: the disc, tilted against the slices, is cut
+    /// obliquely over several of them, with vertebral body above and below it.
+    /// </summary>
+    public static byte[] ContiguousStack(int seed)
+    {
+        const int size = 200;
+        var study = PhantomGenerator.Generate(new PhantomOptions { Seed = seed, Distractors = false, Variants = StudyVariants.None(ProfileDraw.FiveLevels), Acquisition = Acquisition.Default, ContiguousStack = true });
+        var (slab, _) = Level(study, SpinalLevel.L4L5);
+        var renderer = new SliceRenderer();
+        return Grid([.. Enumerable.Range(0, slab.Image.SizeK).Select(k => Resize(renderer.Render(slab.Image, k), slab.Image.SizeI, slab.Image.SizeJ, size))], size, 5);
+    }
+
     private static (PhantomSlab Slab, LevelTruth Truth) Level(PhantomStudy study, SpinalLevel level)
     {
         var index = study.Truth.Levels.Select((l, i) => (l, i)).Single(p => p.l.Level == level).i;

@@ -21,6 +21,11 @@ public static partial class PhantomGenerator
         var (study, frameOfReference) = Identity(options, random);
         var variants = options.Variants ?? ProfileDraw.DrawVariants(options.Profile, random);
         var acquisition = options.Acquisition ?? ProfileDraw.DrawAcquisition(options.Profile, random);
+        if (options.ContiguousStack)
+        {
+            acquisition = acquisition with { ContiguousStack = true };
+        }
+
         if (acquisition.Has("metal") && acquisition.MetalLevel is null)
         {
             acquisition = acquisition with { MetalLevel = variants.Covered[random.Next(variants.Covered.Count)] };
@@ -48,6 +53,56 @@ public static partial class PhantomGenerator
         var levels = new List<LevelTruth>();
         var anatomies = new List<(LevelAnatomy Anatomy, Vector3D Centre)>();
         var frames = new List<SlabFrame>();
+        var stacked = new List<(SpinalLevel Level, int Position, LevelDraw Truth, LevelAnatomy Anatomy, Vector3D Centre, double Tilt, double Rotation)>();
+
+        void RenderLevel(SpinalLevel level, int position, LevelDraw drawn, LevelAnatomy anatomy, SlabFrame frame)
+        {
+            var slices = frame.Offsets.Length;
+            var image = new Volume<float>(scan.Columns, scan.Rows, slices, frame.Geometry);
+            var labels = new Volume<byte>(scan.Columns, scan.Rows, slices, frame.Geometry);
+            double exactSacArea = 0;
+            var metal = acquisition.MetalLevel == level;
+            var index = Math.Clamp(position, 0, TiltByLevel.Length - 1);
+            for (var k = 0; k < slices; k++)
+            {
+                var atSlice = AnatomyBuilder.AtOffset(anatomy, frame.Offsets[k]);
+                var geometricSacArea = Render(atSlice, frame, k, t2Signals, bias, scan, image.Slice(k), labels.Slice(k));
+                if (k == frame.MidSlice)
+                {
+                    exactSacArea = geometricSacArea;
+                }
+
+                ApplyArtefacts(atSlice, frame, k, t2Signals, bias, scan, acquisition, metal, image.Slice(k), ArtefactRandom(options.Seed, position, k));
+                AddNoise(image.Slice(k), acquisition.Noise * t2Signals[(int)Tissue.Csf], NoiseRandom(options.Seed, index, k));
+            }
+
+            var first = axialImages.Count + 1;
+            for (var k = 0; k < slices; k++)
+            {
+                axialImages.Add(Image(study, axialUid, 3, "AX T2 FSE", frameOfReference, frame.Geometry.PlaneOf(k), axialImages.Count + 1, image.Slice(k), scan, tr: 4200, te: 102, random, acquisition.FieldStrengthTesla));
+            }
+
+            anatomies.Add((anatomy, frame.Centre));
+            frames.Add(frame);
+            slabs.Add(new PhantomSlab(level, image, labels));
+            var pixelArea = scan.PixelSpacing * scan.PixelSpacing;
+            var midLabels = labels.Slice(frame.MidSlice);
+            var graded = AnatomyBuilder.AtOffset(anatomy, frame.Offsets[frame.MidSlice]);
+            var truth = Truth(graded, frame, first, slices, midLabels.Count(Labels.ThecalSac) * pixelArea, exactSacArea, midLabels.Count(Labels.Disc) * pixelArea, $"labels/{LevelName(level)}.nii.gz");
+            levels.Add(truth with
+            {
+                Readers = drawn.Readers,
+                Severity = drawn.Severity,
+                Variants = drawn.Variants,
+                PixelSpacingMm = scan.PixelSpacing,
+                NotAssessableReason = metal ? "a metal implant's susceptibility artefact wipes out the canal and the foramina" : null,
+                ForamenLeftAsSeen = ForamenAsSeen(frame, midLabels, scan.Columns, scan.Rows, graded.Foramina[0]),
+                ForamenRightAsSeen = ForamenAsSeen(frame, midLabels, scan.Columns, scan.Rows, graded.Foramina[1]),
+                FacetLeftAsSeen = Box(frame, JointAsSeen(graded.Facets[0])),
+                FacetRightAsSeen = Box(frame, JointAsSeen(graded.Facets[1])),
+            });
+        }
+
         foreach (var level in variants.Covered)
         {
             var position = DiseaseModel.Position(level);
@@ -68,50 +123,30 @@ public static partial class PhantomGenerator
             var lateralTilt = curve.Tilt * Math.Cos(Math.PI * (position + 1) / 6) * Math.PI / 180;
             var slices = 3 + random.Next(options.Profile == PhantomProfile.Hard ? 4 : 3);
             var positionJitter = (2 * random.NextDouble()) - 1;
-            var frame = new SlabFrame(centre, tilt, rotation, scan, positionJitter, slices, lateralTilt);
-            anatomies.Add((anatomy, centre));
-            frames.Add(frame);
-
-            var image = new Volume<float>(scan.Columns, scan.Rows, slices, frame.Geometry);
-            var labels = new Volume<byte>(scan.Columns, scan.Rows, slices, frame.Geometry);
-            double exactSacArea = 0;
-            var metal = acquisition.MetalLevel == level;
-            for (var k = 0; k < slices; k++)
+            var drawn = new LevelDraw(readers, severity, levelVariants);
+            if (acquisition.ContiguousStack)
             {
-                var atSlice = AnatomyBuilder.AtOffset(anatomy, frame.Offsets[k]);
-                var geometricSacArea = Render(atSlice, frame, k, t2Signals, bias, scan, image.Slice(k), labels.Slice(k));
-                if (k == frame.MidSlice)
-                {
-                    exactSacArea = geometricSacArea;
-                }
-
-                ApplyArtefacts(atSlice, frame, k, t2Signals, bias, scan, acquisition, metal, image.Slice(k), ArtefactRandom(options.Seed, position, k));
-                AddNoise(image.Slice(k), acquisition.Noise * t2Signals[(int)Tissue.Csf], NoiseRandom(options.Seed, index, k));
+                stacked.Add((level, position, drawn, anatomy, centre, tilt, rotation));
+                continue;
             }
 
-            var first = axialImages.Count + 1;
-            for (var k = 0; k < slices; k++)
-            {
-                axialImages.Add(Image(study, axialUid, 3, "AX T2 FSE", frameOfReference, frame.Geometry.PlaneOf(k), axialImages.Count + 1, image.Slice(k), scan, tr: 4200, te: 102, random, acquisition.FieldStrengthTesla));
-            }
+            RenderLevel(level, position, drawn, anatomy, new SlabFrame(centre, tilt, rotation, scan, positionJitter, slices, lateralTilt));
+        }
 
-            slabs.Add(new PhantomSlab(level, image, labels));
-            var pixelArea = scan.PixelSpacing * scan.PixelSpacing;
-            var midLabels = labels.Slice(frame.MidSlice);
-            var graded = AnatomyBuilder.AtOffset(anatomy, frame.Offsets[frame.MidSlice]);
-            var truth = Truth(graded, frame, first, slices, midLabels.Count(Labels.ThecalSac) * pixelArea, exactSacArea, midLabels.Count(Labels.Disc) * pixelArea, $"labels/{LevelName(level)}.nii.gz");
-            levels.Add(truth with
+        if (stacked.Count > 0)
+        {
+            // One unangled stack from half a disc spacing below the lowest disc to as far above the highest; each slice
+            // shows the level whose disc is nearest, cut obliquely where the disc is tilted.
+            var (low, high) = (stacked.Min(l => l.Centre.Z) - StackMarginMm, stacked.Max(l => l.Centre.Z) + StackMarginMm);
+            var count = (int)Math.Floor((high - low) / scan.SliceSpacing) + 1;
+            var origin = SlabFrame.StackOrigin(stacked.Average(l => l.Centre.X), stacked.Average(l => l.Centre.Y), scan);
+            var nearest = Enumerable.Range(0, count).Select(n => stacked.Select((l, i) => (Distance: Math.Abs(low + (n * scan.SliceSpacing) - l.Centre.Z), i)).MinBy(d => d.Distance).i).ToList();
+            for (var i = 0; i < stacked.Count; i++)
             {
-                Readers = readers,
-                Severity = severity,
-                Variants = levelVariants,
-                PixelSpacingMm = scan.PixelSpacing,
-                NotAssessableReason = metal ? "a metal implant's susceptibility artefact wipes out the canal and the foramina" : null,
-                ForamenLeftAsSeen = ForamenAsSeen(frame, midLabels, scan.Columns, scan.Rows, graded.Foramina[0]),
-                ForamenRightAsSeen = ForamenAsSeen(frame, midLabels, scan.Columns, scan.Rows, graded.Foramina[1]),
-                FacetLeftAsSeen = Box(frame, JointAsSeen(graded.Facets[0])),
-                FacetRightAsSeen = Box(frame, JointAsSeen(graded.Facets[1])),
-            });
+                var (first, slices) = (nearest.IndexOf(i), nearest.Count(n => n == i));
+                var l = stacked[i];
+                RenderLevel(l.Level, l.Position, l.Truth, l.Anatomy, SlabFrame.InStack(l.Centre, l.Tilt, l.Rotation, scan, origin, low + (first * scan.SliceSpacing), slices));
+            }
         }
 
         var series = new List<PhantomSeries> { new(axialUid, "AX T2 FSE", "ax_t2", axialImages) };
@@ -138,6 +173,12 @@ public static partial class PhantomGenerator
         };
         return new PhantomStudy(groundTruth, series, slabs);
     }
+
+    /// <summary>What was drawn for a level before it is rendered: its readers' grades, latent severity and variants.</summary>
+    private sealed record LevelDraw(IReadOnlyList<LevelGrades> Readers, LevelSeverity Severity, IReadOnlyList<string> Variants);
+
+    /// <summary>How far a contiguous stack reaches beyond the outermost discs: about half the distance between two discs.</summary>
+    private const double StackMarginMm = 18;
 
     /// <summary>The artefacts of the study's acquisition on one rendered slice, in the order a scanner makes them.</summary>
     private static void ApplyArtefacts(LevelAnatomy anatomy, SlabFrame frame, int k, float[] signals, double[] bias, PhantomOptions scan, Acquisition acquisition, bool metal, Span<float> signal, Random random)

@@ -190,6 +190,36 @@ public static partial class PhantomGenerator
             Geometry = new VolumeGeometry(origin, rows, columns, Normal, options.PixelSpacing, options.PixelSpacing, options.SliceSpacing);
         }
 
+        private SlabFrame(Vector3D centre, double rotation, PhantomOptions options, VolumeGeometry geometry, double[] offsets, double discTilt)
+        {
+            Normal = geometry.AxisK;
+            AxisU = (geometry.AxisI * Math.Cos(rotation)) + (geometry.AxisJ * Math.Sin(rotation));
+            AxisV = (geometry.AxisI * -Math.Sin(rotation)) + (geometry.AxisJ * Math.Cos(rotation));
+            Centre = centre;
+            Offsets = offsets;
+            MidSlice = Array.IndexOf(offsets, offsets.MinBy(Math.Abs));
+            Thickness = options.SliceThickness;
+            Geometry = geometry;
+            DiscTilt = discTilt;
+        }
+
+        /// <summary>
+        /// One level's part of a contiguous axial stack: unangled slices (normal along the feet-head axis) on the
+        /// stack's common in-plane grid, from <paramref name="firstSliceZ"/> every slice spacing. The disc keeps its
+        /// lordotic <paramref name="discTilt"/>, so a slice cuts it obliquely (see <see cref="DiscOffset"/>).
+        /// </summary>
+        public static SlabFrame InStack(Vector3D centre, double discTilt, double rotation, PhantomOptions options, Vector3D stackOrigin, double firstSliceZ, int slices)
+        {
+            var geometry = new VolumeGeometry(new Vector3D(stackOrigin.X, stackOrigin.Y, firstSliceZ), new Vector3D(1, 0, 0), new Vector3D(0, 1, 0), new Vector3D(0, 0, 1),
+                options.PixelSpacing, options.PixelSpacing, options.SliceSpacing);
+            var offsets = Enumerable.Range(0, slices).Select(k => firstSliceZ + (k * options.SliceSpacing) - centre.Z).ToArray();
+            return new SlabFrame(centre, rotation, options, geometry, offsets, discTilt);
+        }
+
+        /// <summary>The corner of a contiguous stack's in-plane grid whose field of view is centred as an angled slab's is.</summary>
+        public static Vector3D StackOrigin(double centreX, double centreY, PhantomOptions options) =>
+            new(centreX - (options.PixelSpacing * (options.Columns - 1) / 2), centreY - 14 - (options.PixelSpacing * (options.Rows - 1) / 2), 0);
+
         public VolumeGeometry Geometry { get; }
         public Vector3D Normal { get; }
         public Vector3D AxisU { get; }
@@ -198,6 +228,12 @@ public static partial class PhantomGenerator
         public int MidSlice { get; }
         public double[] Offsets { get; }
         public double Thickness { get; }
+
+        /// <summary>Tilt of the disc against the slices (radians; 0 for a slab angled to its disc).</summary>
+        public double DiscTilt { get; }
+
+        /// <summary>Distance from the disc's mid-plane of the point at <paramref name="v"/> (anteroposterior, mm) on slice k.</summary>
+        public double DiscOffset(int k, double v) => DiscTilt == 0 ? Offsets[k] : (Offsets[k] - (v * Math.Tan(DiscTilt))) * Math.Cos(DiscTilt);
 
         /// <summary>Anatomy frame (u, v) of a continuous pixel position on slice k.</summary>
         public (double U, double V) ModelOf(double i, double j, int k)
@@ -240,7 +276,8 @@ public static partial class PhantomGenerator
                     for (var si = 0; si < n; si++)
                     {
                         var (u, v) = n == 1 ? (cu, cv) : frame.ModelOf(i + (((si + 0.5) / n) - 0.5), j + (((sj + 0.5) / n) - 0.5), k);
-                        var sample = SliceModel.At(anatomy, u, v, discFraction, signals);
+                        var fraction = frame.DiscTilt == 0 ? discFraction : SliceModel.DiscFraction(frame.DiscOffset(k, v), frame.Thickness, anatomy.DiscHalfHeight);
+                        var sample = SliceModel.At(anatomy, u, v, fraction, signals);
                         sum += sample.Signal;
                         votes[sample.Label]++;
                     }

@@ -41,6 +41,9 @@ public sealed record PhantomOptions
     /// <summary>Phantom 2.x: the acquisition, instead of one drawn from the profile.</summary>
     public Acquisition? Acquisition { get; init; }
 
+    /// <summary>Phantom 2.x: one contiguous axial stack through the covered levels instead of an angled slab per disc (see <see cref="Phantom.Acquisition.ContiguousStack"/>).</summary>
+    public bool ContiguousStack { get; init; }
+
     /// <summary>Phantom 2.x: the variants, instead of those drawn from the profile.</summary>
     public StudyVariants? Variants { get; init; }
 

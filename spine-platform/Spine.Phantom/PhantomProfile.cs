@@ -51,6 +51,14 @@ public sealed record Acquisition
         Noise = 0.025, Bias = 0.15, Artefacts = [],
     };
 
+    /// <summary>
+    /// One contiguous axial stack (unangled, evenly spaced) through every covered level instead of a slab angled to
+    /// each disc; the discs are then cut obliquely by their lordotic tilt. Never drawn by a profile (so the profiles'
+    /// studies, and the models trained on them, stay as they were): asked for with <c>--stack contiguous</c>.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ContiguousStack { get; init; }
+
     public bool Has(string artefact) => Artefacts.Contains(artefact, StringComparer.Ordinal);
 }
 

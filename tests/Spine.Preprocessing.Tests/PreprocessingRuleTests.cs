@@ -69,14 +69,12 @@ public sealed class PreprocessingRuleTests
         Assert.Equal(usable, choice.Chosen is not null);
     }
 
-    [Fact]
-    public void A_contiguous_axial_stack_is_turned_away_with_its_extent_never_graded_as_one_level()
+    /// <summary>The phantom's axial T2 images, re-planned as one run of parallel slices 4 mm apart through every level.</summary>
+    private static List<DicomFile> ReplannedAsOneStack(PhantomStudy study)
     {
-        // The phantom's axial T2 images, re-planned as one run of parallel slices 4 mm apart through every level.
-        var study = Study.Value;
         var images = study.Series.Single(s => s.SeriesInstanceUid == study.Truth.AxialT2SeriesInstanceUid).Images;
         var first = ImagePlane.From(images[0])!;
-        var stack = images.Select((image, k) =>
+        return images.Select((image, k) =>
         {
             var copy = new DicomDataset();
             foreach (var element in image)
@@ -90,39 +88,50 @@ public sealed class PreprocessingRuleTests
                 first.ColumnDirection.X, first.ColumnDirection.Y, first.ColumnDirection.Z);
             return new DicomFile(new DicomDataset(), copy, DicomTransferSyntax.ExplicitVRLittleEndian);
         }).ToList();
+    }
+
+    [Fact]
+    public void A_contiguous_axial_stack_is_taken_with_its_extent_and_prepared_whole_for_segmentation_to_find_its_levels()
+    {
+        var stack = ReplannedAsOneStack(Study.Value);
 
         var choice = SeriesSelection.Choose(StudyGrouping.Group(stack).Single().Series);
+        var slabs = StudyPreparation.Prepare(choice.Chosen!, 0.6875);
+
+        var verdict = Assert.Single(choice.Verdicts);
+        Assert.True(verdict.Usable);
+        Assert.Contains($"a contiguous axial stack ({stack.Count} parallel slices over {4 * (stack.Count - 1)} mm), its levels found from the segmented discs", verdict.Reason, StringComparison.Ordinal);
+        var slab = Assert.Single(slabs);
+        Assert.True(slab.ContiguousStack);
+        Assert.Null(slab.Level);
+        Assert.Equal(stack.Count, slab.Image.SizeK);
+    }
+
+    [Fact]
+    public void A_contiguous_stack_beside_disc_angled_blocks_in_one_series_is_turned_away_never_named_as_two_sequences()
+    {
+        var study = Study.Value;
+        var angled = SeriesOf(study, s => s.SeriesInstanceUid == study.Truth.AxialT2SeriesInstanceUid).Single().Instances;
+        var stack = ReplannedAsOneStack(study).Select(file =>
+        {
+            var copy = new DicomDataset();
+            foreach (var element in file.Dataset)
+            {
+                copy.Set(element);
+            }
+
+            // The same stack moved well away from the blocks, with instances of its own.
+            var plane = ImagePlane.From(copy)!;
+            var moved = plane.Position + new Vector3D(0, 0, 400);
+            copy.SetNumbers(DicomTags.ImagePositionPatient, DicomVR.DS, moved.X, moved.Y, moved.Z);
+            copy.SetString(DicomTags.SopInstanceUid, DicomVR.UI, copy.GetString(DicomTags.SopInstanceUid) + ".9");
+            return new DicomFile(new DicomDataset(), copy, DicomTransferSyntax.ExplicitVRLittleEndian);
+        });
+
+        var choice = SeriesSelection.Choose(StudyGrouping.Group([.. angled, .. stack]).Single().Series);
 
         Assert.Null(choice.Chosen);
-        var verdict = Assert.Single(choice.Verdicts);
-        Assert.Contains($"a contiguous axial stack ({stack.Count} parallel slices over {4 * (stack.Count - 1)} mm)", verdict.Reason, StringComparison.Ordinal);
-        Assert.Contains("not supported yet", choice.Summary, StringComparison.Ordinal);
-        Assert.NotNull(SeriesSelection.Choose(SeriesOf(study)).Chosen); // the same images in their disc-angled blocks are taken
-    }
-
-    [Fact]
-    public void Five_slabs_are_named_from_the_sacrum_up_whatever_their_order()
-    {
-        var centres = new[] { 40.0, 0, 80, 120, -35 }.Select(z => new Vector3D(0, 0, z)).ToList();
-
-        var levels = LevelAssignment.Assign(centres);
-
-        Assert.Equal([SpinalLevel.L3L4, SpinalLevel.L4L5, SpinalLevel.L2L3, SpinalLevel.L1L2, SpinalLevel.L5S1], levels.Select(l => l.Level!.Value));
-        Assert.All(levels, l => Assert.False(l.Uncertain));
-    }
-
-    [Fact]
-    public void Fewer_or_more_than_five_slabs_are_flagged_uncertain_a_sixth_is_t12_l1_and_a_seventh_stays_unnamed()
-    {
-        var three = LevelAssignment.Assign([new(0, 0, 10), new(0, 0, 50), new(0, 0, 90)]);
-        var seven = LevelAssignment.Assign(Enumerable.Range(0, 7).Select(i => new Vector3D(0, 0, i * 40)).ToList());
-
-        Assert.Equal([SpinalLevel.L5S1, SpinalLevel.L4L5, SpinalLevel.L3L4], three.Select(l => l.Level!.Value));
-        Assert.All(three, l => Assert.True(l.Uncertain));
-        Assert.Equal(SpinalLevel.L1L2, seven[4].Level);
-        Assert.Equal(SpinalLevel.T12L1, seven[5].Level);
-        Assert.Null(seven[6].Level);
-        Assert.All(seven, l => Assert.True(l.Uncertain));
+        Assert.Contains("beside 5 other blocks in one series: the levels cannot be named as one sequence", Assert.Single(choice.Verdicts).Reason, StringComparison.Ordinal);
     }
 }
 

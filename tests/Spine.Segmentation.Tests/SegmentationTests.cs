@@ -49,5 +49,37 @@ public sealed class SegmentationTests : IAsyncLifetime
         Assert.Equal(segmented.Slabs.Sum(s => s.SliceCount), stacked.SizeK);
     }
 
+    [Fact]
+    public async Task A_contiguous_stack_is_split_into_one_named_slab_per_disc_each_on_its_own_levels_slices_and_source_images()
+    {
+        var phantom = PhantomGenerator.Generate(new PhantomOptions { Seed = 848484, Distractors = false, ContiguousStack = true });
+        PhantomWriter.WriteStudy(phantom, Path.Combine(_platform.Root, "stack"));
+
+        var study = Assert.Single(await _platform.Service<FolderImport>().ImportAsync(Path.Combine(_platform.Root, "stack", "dicom")));
+        var segmented = await _platform.WaitForAsync<SegmentationCompleted>(m => m.StudyId == study.StudyId, seconds: 120);
+
+        Assert.Equal(phantom.Truth.Levels.Select(l => l.Level).Order(), segmented.Slabs.Select(s => s.Level!.Value).Order());
+        var store = _platform.Service<IObjectStore>();
+        foreach (var slab in segmented.Slabs)
+        {
+            Assert.False(slab.LevelUncertain);
+            Assert.False(slab.ContiguousStack);
+
+            // The slab's source images are the ground truth level's, and hold the slice the level is graded on.
+            var truth = phantom.Truth.Levels.Single(l => l.Level == slab.Level);
+            var truthInstances = Enumerable.Range(truth.FirstInstanceNumber, truth.SliceCount).ToList();
+            Assert.Equal(slab.SliceCount, slab.Instances!.Count);
+            Assert.All(slab.Instances, instance => Assert.Contains(instance.InstanceNumber, truthInstances));
+            Assert.Contains(truth.FirstInstanceNumber + truth.MidSlice, slab.Instances.Select(i => i.InstanceNumber));
+
+            var (image, labels) = (await NiftiObjects.ReadAsync(store, slab.Volume!, CancellationToken.None), await NiftiObjects.ReadAsync(store, slab.LabelMap!, CancellationToken.None));
+            Assert.Equal((image.SizeI, image.SizeJ, slab.SliceCount), (labels.SizeI, labels.SizeJ, labels.SizeK));
+            Assert.Contains(labels.Voxels, v => (byte)v == 1); // its disc
+        }
+
+        var stacked = await NiftiObjects.ReadAsync(store, segmented.LabelMap, CancellationToken.None);
+        Assert.Equal(phantom.Truth.Levels.Sum(l => l.SliceCount), stacked.SizeK); // the whole stack, for display
+    }
+
     public async Task DisposeAsync() => await _platform.DisposeAsync();
 }

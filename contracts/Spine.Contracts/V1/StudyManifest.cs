@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 namespace Spine.Contracts.V1;
 
 /// <summary>The stored list of a study's instances, pointed to by <see cref="StudyReceived.Manifest"/>.</summary>
@@ -42,6 +43,14 @@ public sealed record SliceSlab
     /// all, so geometry comes from here; the message's stacked volume is for display. Null before preprocessing.
     /// </summary>
     public ObjectRef? Volume { get; init; }
+
+    /// <summary>
+    /// True for one contiguous axial stack through several levels rather than a slab angled to one disc: segmentation
+    /// finds the discs along it and splits it into one named slab per level, so no message after segmentation carries
+    /// it. Added after 1.4; absent (false) for angled slabs and from older senders.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ContiguousStack { get; init; }
 
     /// <summary>The slab's label map (NIfTI-1, same grid as <see cref="Volume"/>); null before segmentation.</summary>
     public ObjectRef? LabelMap { get; init; }

@@ -30,14 +30,25 @@ internal static class PhantomCommand
             DefaultValueFactory = _ => PhantomProfile.Standard,
         };
 
+        public Option<string> Stack { get; } = new("--stack")
+        {
+            Description = "Phantom 2.x: angled (a slab angled to each disc, as the profiles draw) or contiguous (one unangled axial stack through every covered level).",
+            DefaultValueFactory = _ => "angled",
+        };
+
         public void AddTo(Command command)
         {
             Version.AcceptOnlyFromAmong(PhantomOptions.Version1, PhantomOptions.Version2);
+            Stack.AcceptOnlyFromAmong("angled", "contiguous");
             command.Add(Version);
             command.Add(Profile);
+            command.Add(Stack);
         }
 
-        public PhantomOptions Options(ParseResult parse) => new() { Version = parse.GetValue(Version)!, Profile = parse.GetValue(Profile) };
+        public PhantomOptions Options(ParseResult parse) => new()
+        {
+            Version = parse.GetValue(Version)!, Profile = parse.GetValue(Profile), ContiguousStack = parse.GetValue(Stack) == "contiguous",
+        };
     }
 
     private static Command DatasetCommand()
@@ -148,7 +159,7 @@ internal static class PhantomCommand
             var overview = Path.Combine(folder, "phantom-l4-l5-slice.png");
             File.WriteAllBytes(overview, PhantomFigures.Overview(parse.GetValue(seed)));
             Console.WriteLine(overview);
-            foreach (var (name, figure) in new[] { ("phantom-variants.png", (Func<int, byte[]>)PhantomFigures.Variants), ("phantom-acquisitions.png", PhantomFigures.Acquisitions) })
+            foreach (var (name, figure) in new[] { ("phantom-variants.png", (Func<int, byte[]>)PhantomFigures.Variants), ("phantom-acquisitions.png", PhantomFigures.Acquisitions), ("phantom-contiguous-stack.png", PhantomFigures.ContiguousStack) })
             {
                 var path = Path.Combine(folder, name);
                 File.WriteAllBytes(path, figure(parse.GetValue(seed)));

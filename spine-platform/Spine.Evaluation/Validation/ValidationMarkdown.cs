@@ -12,7 +12,7 @@ public static class ValidationMarkdown
         var md = new StringBuilder();
         void Line(string text = "") => md.Append(text).Append('\n');
         string FI(double? value, Interval? interval) => Figures.WithInterval(value, interval);
-        string Count(int n, string what) => string.Create(CultureInfo.InvariantCulture, $"{n} {what}{(n == 1 ? string.Empty : "s")}");
+        string Count(int n, string what) => string.Create(CultureInfo.InvariantCulture, $"{n} {(n == 1 ? what : what == "study" ? "studies" : what + "s")}");
 
         Line("# Validation against the site's readings");
         Line();

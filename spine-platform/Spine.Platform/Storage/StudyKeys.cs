@@ -15,6 +15,9 @@ public static class StudyKeys
     /// <summary>The prepared (resampled, normalised) slab <paramref name="slab"/>, NIfTI-1 gzipped.</summary>
     public static string PreparedSlab(Guid studyId, int slab) => $"studies/{studyId:N}/prepared/slab-{slab}.nii.gz";
 
+    /// <summary>The prepared slices of level slab <paramref name="slab"/> as segmentation split them from a contiguous stack.</summary>
+    public static string StackLevel(Guid studyId, int slab) => $"studies/{studyId:N}/prepared/stack-level-{slab}.nii.gz";
+
     /// <summary>All prepared slabs' slices stacked in order, for display.</summary>
     public static string PreparedVolume(Guid studyId) => $"studies/{studyId:N}/prepared/volume.nii.gz";
 

@@ -1,7 +1,7 @@
 using Spine.Contracts.V1;
 using Spine.Dicom;
 
-namespace Spine.Preprocessing;
+namespace Spine.Analysis.Anatomy;
 
 /// <summary>A disc slab's level, or null for a slab above T12-L1; uncertain unless exactly five slabs were found.</summary>
 public sealed record AssignedLevel(int Slab, SpinalLevel? Level, bool Uncertain);
