@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -10,6 +11,7 @@ using Microsoft.Net.Http.Headers;
 using Spine.Contracts.V1;
 using Spine.Dicom;
 using Spine.Dicom.Network;
+using Spine.Platform.Hosting;
 
 namespace Spine.Ingestion;
 
@@ -75,6 +77,8 @@ public static partial class StowRs
         finally
         {
             studies.SenderEnded(sender);
+            Instances.Add(outcome.Stored.Count, new KeyValuePair<string, object?>("spine.outcome", "stored"));
+            Instances.Add(outcome.Failed.Count, new KeyValuePair<string, object?>("spine.outcome", "failed"));
         }
 
         var status = outcome.Failed.Count == 0 ? StatusCodes.Status200OK : outcome.Stored.Count == 0 ? StatusCodes.Status409Conflict : StatusCodes.Status202Accepted;
@@ -162,6 +166,9 @@ public static partial class StowRs
             target.Write(chunk, 0, read);
         }
     }
+
+    private static readonly Counter<long> Instances = SpineTelemetry.Meter.CreateCounter<long>(
+        "spine.stowrs.instances", "{instance}", "STOW-RS parts by outcome: stored (durable, in its study) or failed (listed in the Failed SOP Sequence).");
 
     private static string Kept(StowOutcome outcome) =>
         outcome.Stored.Count == 0 ? "Nothing was stored." : $"{outcome.Stored.Count} instances read before it were stored and join their study; send the rest again.";

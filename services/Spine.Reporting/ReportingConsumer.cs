@@ -23,6 +23,8 @@ public sealed partial class ReportingConsumer(IObjectStore store, IStudyLedger l
 {
     protected override PipelineStage Stage => PipelineStage.Reporting;
 
+    protected override bool CompletesStudy => true;
+
     protected override IObjectStore Store => store;
 
     // A redelivered message (a consumer that crashed after its ledger commit, a retry) finds the stage ended and

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Spine.Contracts.V1;
+using Spine.Platform.Hosting;
 using Spine.Platform.Ledger;
 using Spine.Platform.Messaging;
 using Spine.Platform.Storage;
@@ -43,6 +44,9 @@ public abstract partial class StudyStage<TMessage>(IStudyLedger ledger, TimeProv
 
     protected TimeProvider Time => time;
 
+    /// <summary>True for the stage whose completion is the study's (reporting): its time since receipt is the study's latency.</summary>
+    protected virtual bool CompletesStudy => false;
+
     /// <summary>The stage's work on one study.</summary>
     protected abstract Task<StageResult> RunAsync(TMessage message, CancellationToken cancellationToken);
 
@@ -57,6 +61,8 @@ public abstract partial class StudyStage<TMessage>(IStudyLedger ledger, TimeProv
             return;
         }
 
+        using var active = StudyMetrics.StageStarted(Stage);
+        var started = time.GetTimestamp();
         await ledger.RecordAsync(message.StudyId, Stage, StageOutcome.Started, cancellationToken: cancellationToken);
         await StageInputs.SaveAsync(Store, Stage, message, cancellationToken);
         var result = await RunAsync(message, cancellationToken);
@@ -69,12 +75,19 @@ public abstract partial class StudyStage<TMessage>(IStudyLedger ledger, TimeProv
             return;
         }
 
+        StudyMetrics.StageEnded(Stage, result.FailureCode is null, time.GetElapsedTime(started));
         if (result.FailureCode is { } failure)
         {
+            StudyMetrics.StudyFailed(Stage, failure);
             LogFailed(logger, message.StudyId, Stage, failure);
         }
         else
         {
+            if (CompletesStudy && await ledger.FindAsync(message.StudyId, cancellationToken) is { } study)
+            {
+                StudyMetrics.StudyCompleted(time.GetUtcNow() - study.CreatedAt);
+            }
+
             LogCompleted(logger, message.StudyId, Stage, next.GetType().Name);
         }
     }

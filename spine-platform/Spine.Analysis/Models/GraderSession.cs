@@ -28,7 +28,7 @@ public sealed class GraderSession : IDisposable
             throw new ModelFolderException($"{model.Path}: task '{model.Manifest.Task}' is not a region grader (model.json names no crop or class activation maps).");
         }
 
-        (_manifest, Model) = (model.Manifest, model);
+        (_manifest, Model, Clock) = (model.Manifest, model, new InferenceClock(model.Manifest.Name));
         _session = OnnxSessions.Create(model, threads);
     }
 
@@ -36,7 +36,7 @@ public sealed class GraderSession : IDisposable
 
     public ModelCrop Crop => _manifest.Input!.Crop!;
 
-    public InferenceClock Clock { get; } = new();
+    public InferenceClock Clock { get; }
 
     public IReadOnlyList<GraderResult> Grade(IReadOnlyList<float[]> crops)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
+using Spine.Platform.Hosting;
 
 namespace Spine.Analysis.Models;
 
@@ -55,7 +56,8 @@ internal static class OnnxSessions
 public sealed class OnnxDeviceException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>Time spent inside ONNX Runtime's Run, summed, so that the platform's overhead can be told from inference.</summary>
-public sealed class InferenceClock
+/// <summary>Total time and count of a model's runs in this process; each run is also recorded as spine.model.inference.duration.</summary>
+public sealed class InferenceClock(string model)
 {
     private long _ticks;
     private int _runs;
@@ -73,8 +75,10 @@ public sealed class InferenceClock
         }
         finally
         {
-            Interlocked.Add(ref _ticks, Stopwatch.GetTimestamp() - start);
+            var ticks = Stopwatch.GetTimestamp() - start;
+            Interlocked.Add(ref _ticks, ticks);
             Interlocked.Increment(ref _runs);
+            StudyMetrics.InferenceRan(model, Stopwatch.GetElapsedTime(0, ticks));
         }
     }
 }

@@ -32,7 +32,7 @@ public sealed class SegmenterSession : IDisposable
             throw new ModelFolderException($"{model.Path}: task '{model.Manifest.Task}' is not a segmentation model with input and output.");
         }
 
-        (_manifest, Model) = (model.Manifest, model);
+        (_manifest, Model, Clock) = (model.Manifest, model, new InferenceClock(model.Manifest.Name));
         _session = OnnxSessions.Create(model, threads, device, cudaDeviceId);
         Device = device;
     }
@@ -41,7 +41,7 @@ public sealed class SegmenterSession : IDisposable
 
     public OnnxDevice Device { get; }
 
-    public InferenceClock Clock { get; } = new();
+    public InferenceClock Clock { get; }
 
     public int Classes => (int)_manifest.Output!.Shape[1];
 

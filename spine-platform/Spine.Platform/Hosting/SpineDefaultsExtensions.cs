@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -65,7 +66,9 @@ public static class SpineDefaultsExtensions
                 .AddMeter(SpineTelemetry.SourceName)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation());
+                .AddRuntimeInstrumentation()
+                .AddNpgsqlInstrumentation()
+                .AddPrometheusExporter());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -73,12 +76,15 @@ public static class SpineDefaultsExtensions
         }
     }
 
-    // Kubernetes probes every few seconds; their spans would drown the studies' traces.
+    /// <summary>Where Prometheus scrapes a service's metrics (role <c>monitor</c>).</summary>
+    public const string MetricsPath = "/metrics";
+
+    // Kubernetes probes and Prometheus scrapes come every few seconds; their spans would drown the studies' traces.
     /// <summary>The span's url.path becomes the route template (<c>/dicomweb/studies/{studyInstanceUid}</c>), never the path a request used.</summary>
     private static void RecordRouteNotPath(System.Diagnostics.Activity activity, HttpResponse response) =>
         activity.SetTag("url.path", (response.HttpContext.GetEndpoint() as Microsoft.AspNetCore.Routing.RouteEndpoint)?.RoutePattern.RawText ?? "(no route)");
 
-    private static bool IsNotHealthProbe(HttpContext context) => !context.Request.Path.StartsWithSegments("/health");
+    private static bool IsNotHealthProbe(HttpContext context) => !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(MetricsPath);
 
     /// <summary>Maps /health/live and /health/ready, in every environment and open to all (Kubernetes probes them; they tell nothing about studies).</summary>
     public static WebApplication MapSpineHealthEndpoints(this WebApplication app)

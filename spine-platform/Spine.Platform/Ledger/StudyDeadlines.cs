@@ -60,6 +60,7 @@ public sealed partial class StudyDeadlines(IStudyLedger ledger, IOptions<LedgerO
             var failed = Messaging.StudyFailedMessage.For(study.StudyId, study.StudyInstanceUid, study.StudyId, stage, Code, reason, time);
             if (await ledger.FinishStageAsync(study.StudyId, stage, StageOutcome.Failed, $"{Code}: {reason}", [failed], cancellationToken))
             {
+                Hosting.StudyMetrics.StudyFailed(stage, Code);
                 ended++;
                 LogEnded(logger, study.StudyId, stage);
             }

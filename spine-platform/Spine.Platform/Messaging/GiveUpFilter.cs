@@ -50,6 +50,7 @@ internal sealed partial class GiveUpFilter(IServiceProvider services, int retrie
         // The exception's type only: its message may carry a file name or a value from the study.
         var reason = $"{stage} gave up after every retry: {ex.GetType().Name}";
         await context.Publish(StudyFailedMessage.For(message, stage, Code, reason, time), CancellationToken.None);
+        Hosting.StudyMetrics.StudyFailed(stage, Code);
         LogGaveUp(logger, message.StudyId, stage, ex.GetType().Name);
         if (ledger is not null)
         {

@@ -15,7 +15,10 @@ public static class SpineRoles
     /// <summary>Act on studies already received: re-run, export, resend.</summary>
     public const string Operate = "operate";
 
-    public static IReadOnlyList<string> All { get; } = [Send, Read, Operate];
+    /// <summary>Scrape metrics (/metrics): counts and durations by stage and failure code, no patient data.</summary>
+    public const string Monitor = "monitor";
+
+    public static IReadOnlyList<string> All { get; } = [Send, Read, Operate, Monitor];
 
     /// <summary>The roles in a setting such as <c>"send, read"</c>.</summary>
     public static IReadOnlyList<string> Parse(string? roles) =>

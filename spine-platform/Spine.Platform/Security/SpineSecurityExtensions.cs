@@ -63,6 +63,7 @@ public static partial class SpineSecurityExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapSpineHealthEndpoints();
+        app.MapPrometheusScrapingEndpoint(SpineDefaultsExtensions.MetricsPath).RequireAuthorization(SpineRoles.Monitor);
         var withEndpoints = modules.Where(module => module.MapEndpoints is not null).ToList();
         foreach (var module in withEndpoints)
         {
