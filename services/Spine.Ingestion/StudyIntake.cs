@@ -6,6 +6,7 @@ using Spine.Contracts.V1;
 using Spine.Dicom;
 using Spine.Pipeline;
 using Spine.Platform.Archive;
+using Spine.Platform.Hosting;
 using Spine.Platform.Ledger;
 using Spine.Platform.Messaging;
 using Spine.Platform.Storage;
@@ -161,6 +162,7 @@ public sealed partial class StudyIntake(IObjectStore store, IStudyLedger ledger,
         if (await ledger.FinishStageAsync(studyId, PipelineStage.Ingestion, StageOutcome.Completed,
             $"{instances.Count} instances by {source}; {rejected.Count} files rejected", [received], cancellationToken))
         {
+            StudyMetrics.StudyReceived(source);
             LogReceived(logger, studyId, instances.Count, source);
         }
         else

@@ -52,6 +52,13 @@ public sealed class DistributedPipelineTests(RabbitMqEndpoint broker, S3Endpoint
         var published = Assert.Single(await PipelineStudies.ReportsAsync(tap, [studyId], StudyLimit), m => m["studyId"]!.GetValue<string>() == studyId.ToString());
         Assert.Equal(Comparable(distributed).ToJsonString(), Comparable(published["report"]!).ToJsonString());
 
+        // Each service exports how many messages wait in its queues (and their error queues) for operations to alert on.
+        using (var classification = pipeline.Client("classification"))
+        {
+            var metrics = await classification.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+            Assert.Matches(@"spine_queue_messages\{[^}]*spine_queue=""[^""]*classification_error""", metrics);
+        }
+
         var services = await ServicesInTraceOfImportAsync(traces);
         Assert.Equal(DistributedPipeline.ServiceNames.Select(name => "spine-" + name).Order(StringComparer.Ordinal), services);
 

@@ -12,14 +12,16 @@ internal static class Manifests
 
     public static readonly string[] Overlays = ["base", "overlays/gpu", "overlays/autoscaling", "overlays/production"];
 
-    private static readonly Dictionary<string, Type> KedaTypes = new()
+    private static readonly Dictionary<string, Type> CustomTypes = new()
     {
         ["keda.sh/v1alpha1/ScaledObject"] = typeof(ScaledObject),
         ["keda.sh/v1alpha1/TriggerAuthentication"] = typeof(TriggerAuthentication),
+        ["monitoring.coreos.com/v1/PodMonitor"] = typeof(PodMonitor),
+        ["monitoring.coreos.com/v1/PrometheusRule"] = typeof(PrometheusRule),
     };
 
     /// <summary>Every object of a YAML stream; strict, so a field the kind does not have is an error.</summary>
-    public static List<object> Read(string yaml) => KubernetesYaml.LoadAllFromString(yaml, KedaTypes, strict: true);
+    public static List<object> Read(string yaml) => KubernetesYaml.LoadAllFromString(yaml, CustomTypes, strict: true);
 
     /// <summary><c>kubectl kustomize</c> (kustomize built into kubectl; no cluster is contacted).</summary>
     public static List<object> Render(string overlay)

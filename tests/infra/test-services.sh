@@ -53,6 +53,8 @@ install() {
   ldconfig -p | grep -q 'libopenjp2.so.7 ' || apt_install libopenjp2-7
   # The deployment tests render deploy/k8s with the kustomize built into kubectl (no cluster is contacted).
   command -v kubectl >/dev/null || apt_install kubectl
+  # promtool checks and unit-tests the Helm chart's Prometheus alerting rules.
+  command -v promtool >/dev/null || apt_install prometheus
   local s3rver="$state/s3rver/node_modules/s3rver"
   if [ ! -f "$s3rver/package.json" ] || ! grep -q "\"version\": \"$s3rver_version\"" "$s3rver/package.json"; then
     log "installing s3rver@$s3rver_version"

@@ -107,6 +107,15 @@ spec:
               valueFrom:
                 secretKeyRef: { name: {{ $root.Values.existingSecret }}, key: results-api-key }
             {{- end }}
+            {{- if $root.Values.monitoring.enabled }}
+            - name: Spine__Security__ApiKeys__1__Name
+              value: prometheus
+            - name: Spine__Security__ApiKeys__1__Roles
+              value: monitor
+            - name: Spine__Security__ApiKeys__1__Key
+              valueFrom:
+                secretKeyRef: { name: {{ $root.Values.existingSecret }}, key: monitor-api-key }
+            {{- end }}
           envFrom:
             - configMapRef:
                 name: {{ $root.Release.Name }}-spine-config

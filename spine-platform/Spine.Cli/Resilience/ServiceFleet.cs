@@ -108,7 +108,7 @@ public sealed class ServiceFleet : IAsyncDisposable
             ["Spine__Ingestion__ImportRoot"] = settings.ImportRoot,
             ["Spine__Security__ApiKeys__0__Name"] = "fleet",
             ["Spine__Security__ApiKeys__0__Key"] = settings.ApiKey,
-            ["Spine__Security__ApiKeys__0__Roles"] = "send,read,operate",
+            ["Spine__Security__ApiKeys__0__Roles"] = "send,read,operate,monitor",
         };
         var fleet = new ServiceFleet(settings, environment, storeGate, databaseGate);
         try

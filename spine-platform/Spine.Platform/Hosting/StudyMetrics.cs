@@ -4,7 +4,7 @@ using Spine.Contracts.V1;
 namespace Spine.Platform.Hosting;
 
 /// <summary>
-/// The instruments an operations team alerts on: how long a study takes from receipt to report, how long each stage
+/// The instruments an operations team alerts on: studies received, how long a study takes from receipt to report, how long each stage
 /// takes, how many studies complete and fail (by stage and failure code), how many each stage is working on, and model
 /// inference time. Exported over OTLP and on /metrics (Prometheus names in docs/operations.md). Tags carry stage names
 /// and failure codes only: never a study's identity.
@@ -19,6 +19,9 @@ public static class StudyMetrics
     private static readonly Histogram<double> StudyDuration = SpineTelemetry.Meter.CreateHistogram(
         "spine.study.duration", "s", "Time from a study's receipt to its report's publication.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600] });
+
+    private static readonly Counter<long> Received = SpineTelemetry.Meter.CreateCounter<long>(
+        "spine.studies.received", "{study}", "Studies received whole and handed to the pipeline, by source (folder, dimse, stow-rs).");
 
     private static readonly Counter<long> Completed = SpineTelemetry.Meter.CreateCounter<long>(
         "spine.studies.completed", "{study}", "Studies whose report was published.");
@@ -36,6 +39,10 @@ public static class StudyMetrics
     private static readonly Histogram<double> Inference = SpineTelemetry.Meter.CreateHistogram(
         "spine.model.inference.duration", "s", "Time of one model run (a batch of slices or crops).",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5] });
+
+    public const string SourceTag = "spine.source";
+
+    public static void StudyReceived(string source) => Received.Add(1, new KeyValuePair<string, object?>(SourceTag, source));
 
     public static void StudyCompleted(TimeSpan sinceReceipt)
     {

@@ -23,10 +23,19 @@ public static class SpineBusExtensions
         // The transport decides which registrations exist, so it is read now; the rest is read from validated options.
         var transport = builder.Configuration.GetSection(BusOptions.Section).GetValue(nameof(BusOptions.Transport), BusTransport.InMemory);
 
+        builder.Services.AddSingleton<ReceiveQueues>();
+        if (transport == BusTransport.RabbitMq)
+        {
+            builder.Services.AddHostedService<QueueDepths>();
+        }
+
         builder.Services.AddMassTransit(bus =>
         {
             bus.AddConfigureEndpointsCallback((context, queueName, endpoint) =>
-                ConfigureEndpoint(context.GetRequiredService<IOptions<BusOptions>>().Value, transport, queueName, endpoint, context));
+            {
+                context.GetRequiredService<ReceiveQueues>().Add(queueName);
+                ConfigureEndpoint(context.GetRequiredService<IOptions<BusOptions>>().Value, transport, queueName, endpoint, context);
+            });
 
             addConsumers?.Invoke(bus);
 

@@ -61,6 +61,7 @@ public sealed partial class StudyMetricsTests : IAsyncLifetime
         // The report is published by the outbox as the stage's transaction ends; the completion is counted just after.
         var metrics = await ScrapeUntilAsync(m => Value(m, "spine_studies_completed_total") >= 9);
 
+        Assert.Equal(10, Value(metrics, "spine_studies_received_total", ("spine_source", "folder")));
         Assert.Equal(9, Value(metrics, "spine_studies_completed_total"));
         Assert.Equal(1, Value(metrics, "spine_studies_failed_total", ("spine_failure_code", "no-axial-t2-series"), ("spine_stage", "preprocessing")));
         Assert.Equal(1, Sum(metrics, "spine_studies_failed_total"));

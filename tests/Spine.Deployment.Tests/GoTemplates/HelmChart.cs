@@ -54,7 +54,7 @@ internal sealed class HelmChart
             ["Chart"] = new Dictionary<string, object?> { ["Name"] = Chart["name"], ["Version"] = Chart["version"], ["AppVersion"] = Chart["appVersion"] },
             ["Template"] = new Dictionary<string, object?> { ["BasePath"] = $"{Path.GetFileName(_root)}/templates" },
         };
-        var renderer = new TemplateRenderer(_defines);
+        var renderer = new TemplateRenderer(_defines, _root);
         return _files.ToDictionary(f => f.Key, f => renderer.Render(f.Value, top));
     }
 

@@ -8,7 +8,7 @@ namespace Spine.Deployment.Tests.GoTemplates;
 /// Renders parsed templates against data made of dictionaries, lists, strings, longs, bools and nulls, with the
 /// Helm functions this project's chart calls. A missing field renders as empty, as Helm renders it.
 /// </summary>
-internal sealed class TemplateRenderer(IReadOnlyDictionary<string, List<Node>> defines)
+internal sealed class TemplateRenderer(IReadOnlyDictionary<string, List<Node>> defines, string? chartRoot = null)
 {
     private sealed class Scope(Scope? parent)
     {
@@ -143,6 +143,13 @@ internal sealed class TemplateRenderer(IReadOnlyDictionary<string, List<Node>> d
             }
 
             return Call(function.Name, arguments);
+        }
+
+        // Helm's .Files.Get "PATH": a file of the chart, as text.
+        if (command.Operands[0] is FieldOperand { Variable: null, Fields: ["Files", "Get"] } && command.Operands.Count == 2 && piped is null && chartRoot is not null)
+        {
+            var path = (string)Value(command.Operands[1], dot, scope)!;
+            return File.ReadAllText(Path.Combine(chartRoot, path));
         }
 
         if (command.Operands.Count != 1 || piped is not null)
