@@ -21,6 +21,7 @@ public static class SpinePlatformExtensions
         ArgumentNullException.ThrowIfNull(modules);
         builder.AddSpineDefaults(serviceName);
         builder.AddSpineSecurity();
+        builder.AddSpineApiDocument();
         builder.AddSpineObjectStore();
         builder.AddSpineLedger();
         foreach (var module in modules)

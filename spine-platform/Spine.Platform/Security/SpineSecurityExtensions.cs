@@ -64,6 +64,7 @@ public static partial class SpineSecurityExtensions
         app.UseAuthorization();
         app.MapSpineHealthEndpoints();
         app.MapPrometheusScrapingEndpoint(SpineDefaultsExtensions.MetricsPath).RequireAuthorization(SpineRoles.Monitor);
+        app.MapSpineApiDocument();
         var withEndpoints = modules.Where(module => module.MapEndpoints is not null).ToList();
         foreach (var module in withEndpoints)
         {
