@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs (when missing), starts and stops the real servers that the integration tests use, as plain processes on
 # loopback with private ports and data folders: RabbitMQ and PostgreSQL from Debian's packages, s3rver (an S3 API
-# server) from npm. No Docker, no systemd. Also installs dcmtk, dicom3tools (dciodvfy), poppler-utils and DejaVu fonts (the PDF report), Chromium (the browser tests), Orthanc with its DICOMweb plugin and the JPEG-LS and JPEG 2000 libraries.
+# server) from npm. No Docker, no systemd. Also the AsyncAPI CLI and the Node packages of the subscriber example (npm). Also installs dcmtk, dicom3tools (dciodvfy), poppler-utils and DejaVu fonts (the PDF report), Chromium (the browser tests), Orthanc with its DICOMweb plugin and the JPEG-LS and JPEG 2000 libraries.
 #
 #   tests/infra/test-services.sh start            install what is missing, start all three, write the env file
 #   tests/infra/test-services.sh stop             stop all three
@@ -19,6 +19,10 @@ amqp_port=${SPINE_TEST_AMQP_PORT:-25682}
 s3_port=${SPINE_TEST_S3_PORT:-19300}
 pg_port=${SPINE_TEST_PG_PORT:-15433}
 s3rver_version=3.7.1
+# Node tools of the contract tests, pinned: the AsyncAPI CLI, and the subscriber example's ajv and amqplib. Kept outside
+# the checkout (the CLI is about 440 MB), so a clean checkout installs them once per machine and version.
+npm_tools="@asyncapi/cli@6.2.0 ajv@8.20.0 amqplib@2.3.1"
+tools="${XDG_CACHE_HOME:-$HOME/.cache}/spine-platform/npm-tools/$(printf '%s' "$npm_tools" | sha256sum | cut -c1-12)"
 
 log() { printf '[test-services] %s\n' "$*" >&2; }
 
@@ -55,6 +59,12 @@ install() {
   command -v kubectl >/dev/null || apt_install kubectl
   # promtool checks and unit-tests the Helm chart's Prometheus alerting rules.
   command -v promtool >/dev/null || apt_install prometheus
+  if [ ! -x "$tools/node_modules/.bin/asyncapi" ] || [ ! -d "$tools/node_modules/amqplib" ]; then
+    log "installing $npm_tools"
+    mkdir -p "$tools"
+    # shellcheck disable=SC2086
+    npm install --prefix "$tools" --no-audit --no-fund --silent $npm_tools >/dev/null
+  fi
   local s3rver="$state/s3rver/node_modules/s3rver"
   if [ ! -f "$s3rver/package.json" ] || ! grep -q "\"version\": \"$s3rver_version\"" "$s3rver/package.json"; then
     log "installing s3rver@$s3rver_version"
@@ -170,6 +180,8 @@ export SPINE_TEST_S3_ENDPOINT=127.0.0.1:$s3_port
 export SPINE_TEST_S3_ACCESS_KEY=S3RVER
 export SPINE_TEST_S3_SECRET_KEY=S3RVER
 export SPINE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+export SPINE_TEST_ASYNCAPI_CLI="$tools/node_modules/.bin/asyncapi"
+export SPINE_TEST_NODE_PATH="$tools/node_modules"
 ENV
 }
 
