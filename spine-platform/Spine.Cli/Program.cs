@@ -18,7 +18,9 @@ var root = new RootCommand("Spine Platform: automated, interpretable reading of 
 
 try
 {
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    var parse = root.Parse(args);
+    var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+    return BenchJson.Wanted(parse) ? await BenchJson.InvokeAsync(parse, configuration) : await parse.InvokeAsync(configuration);
 }
 catch (Exception ex) when (StartupErrors.Describe(ex) is { } line)
 {

@@ -31,7 +31,8 @@ public sealed partial class DatasetJsonContext : JsonSerializerContext;
 /// </summary>
 public static class PhantomDataset
 {
-    public static IReadOnlyList<DatasetCase> Write(string folder, int studies, int seed, Func<int, PhantomOptions>? optionsFor = null)
+    /// <param name="progress">Called with the number of studies written so far, after each.</param>
+    public static IReadOnlyList<DatasetCase> Write(string folder, int studies, int seed, Func<int, PhantomOptions>? optionsFor = null, Action<int>? progress = null)
     {
         Directory.CreateDirectory(Path.Combine(folder, "imagesTr"));
         Directory.CreateDirectory(Path.Combine(folder, "labelsTr"));
@@ -48,6 +49,8 @@ public static class PhantomDataset
                 Nifti.Write(Path.Combine(folder, "labelsTr", name + ".nii.gz"), slab.Labels);
                 cases.Add(new DatasetCase(name, studySeed, truth with { LabelMap = $"labelsTr/{name}.nii.gz" }, study.Truth.Profile is null ? null : TagsOf(study.Truth, truth)));
             }
+
+            progress?.Invoke(s + 1);
         }
 
         var description = new DatasetDescription(

@@ -51,7 +51,8 @@ public static class PhantomReadings
     /// series), <c>readings.csv</c> (the simulated readers' grades, studies named by folder) and <c>truth/SEED/</c>
     /// (ground truth and label maps). Study n uses seed + n.
     /// </summary>
-    public static IReadOnlyList<GroundTruth> WriteValidationSet(string root, int studies, int seed, PhantomOptions options)
+    /// <param name="progress">Called with the number of studies written so far, after each.</param>
+    public static IReadOnlyList<GroundTruth> WriteValidationSet(string root, int studies, int seed, PhantomOptions options, Action<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(options);
@@ -65,6 +66,7 @@ public static class PhantomReadings
             PhantomWriter.WriteStudy(study, scratch);
             Directory.Move(Path.Combine(scratch, "dicom"), Path.Combine(root, "studies", name));
             truths.Add((name, study.Truth));
+            progress?.Invoke(n + 1);
         }
 
         File.WriteAllText(Path.Combine(root, "readings.csv"), ToCsv(truths));

@@ -52,6 +52,25 @@ public sealed class AnalyzeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Analyze_with_json_writes_one_json_document_for_machines_and_draws_no_progress_bar_when_not_on_a_terminal()
+    {
+        var study = Path.Combine(_root, "study");
+        Phantom.PhantomWriter.WriteStudy(Phantom.PhantomGenerator.Generate(new Phantom.PhantomOptions { Seed = 828282, Distractors = false }), study);
+        await File.WriteAllTextAsync(Path.Combine(study, "dicom", "notes.txt"), "not an image");
+
+        await using var spine = await SpineProcess.RunAsync(["analyze", Path.Combine(study, "dicom"), "--out", Path.Combine(_root, "out"), "--json"], Limit);
+
+        Assert.True(spine.ExitCode == 0, spine.StandardOutput + spine.StandardError);
+        var document = System.Text.Json.Nodes.JsonNode.Parse(spine.StandardOutput)!; // nothing but the document on standard output
+        var result = Assert.Single(document["studies"]!.AsArray())!;
+        Assert.Equal("reported", result["status"]!.GetValue<string>());
+        Assert.Equal(5, result["report"]!["levels"]!.AsArray().Count);
+        Assert.True(File.Exists(result["reportJson"]!.GetValue<string>()));
+        Assert.Equal("notes.txt", Assert.Single(document["skippedFiles"]!.AsArray())!["name"]!.GetValue<string>());
+        Assert.DoesNotContain('\u001b', spine.StandardError); // standard error is a pipe here: no bar, no terminal codes
+    }
+
+    [Fact]
     public async Task Analyze_refuses_a_folder_that_does_not_exist()
     {
         await using var spine = await SpineProcess.RunAsync(["analyze", Path.Combine(_root, "nowhere"), "--out", _root], TimeSpan.FromMinutes(1));

@@ -5,14 +5,18 @@ namespace Spine.Cli.Tests;
 public sealed class PipelineBenchTests
 {
     [Fact]
-    public async Task Pipeline_bench_reports_wall_time_onnx_share_and_bare_inference_as_ratios()
+    public async Task Pipeline_bench_reports_wall_time_onnx_share_and_bare_inference_as_ratios_in_markdown_or_json()
     {
-        await using var spine = await SpineProcess.RunAsync(["bench", "pipeline", "--repeat", "1", "--models", Path.Combine(RepositoryLayout.Root, "models")], TimeSpan.FromMinutes(5));
+        await using var spine = await SpineProcess.RunAsync(["bench", "pipeline", "--repeat", "1", "--models", Path.Combine(RepositoryLayout.Root, "models"), "--json"], TimeSpan.FromMinutes(5));
 
         Assert.True(spine.ExitCode == 0, spine.StandardError);
-        Assert.Matches(@"\| wall time, import to StudyReportPublished \| \d+ \| \d+\.\d\d \|", spine.StandardOutput);
-        Assert.Matches(@"\| inside ONNX Runtime during it \(\d+ % of the wall time\) \| \d+ \|", spine.StandardOutput);
-        Assert.Matches(@"\| bare inference: .* \| \d+ \| 1\.00 \|", spine.StandardOutput);
+        var report = System.Text.Json.Nodes.JsonNode.Parse(spine.StandardOutput)!; // --json: one document, the Markdown tables as rows
+        Assert.Equal("pipeline", report["benchmark"]!.GetValue<string>());
+        var rows = report["tables"]!.AsArray().SelectMany(table => table!.AsArray()).Select(row => row!.AsObject().Select(cell => cell.Value!).ToList()).ToList();
+        var wall = Assert.Single(rows, row => row[0].GetValue<string>() == "wall time, import to StudyReportPublished");
+        Assert.True(wall[1].GetValue<double>() > 0 && wall[2].GetValue<double>() >= 1);
+        Assert.Single(rows, row => row[0].GetValue<string>().StartsWith("inside ONNX Runtime during it (", StringComparison.Ordinal) && row[1].GetValue<double>() > 0);
+        Assert.Equal(1.0, Assert.Single(rows, row => row[0].GetValue<string>().StartsWith("bare inference: ", StringComparison.Ordinal))[2].GetValue<double>());
     }
 }
 

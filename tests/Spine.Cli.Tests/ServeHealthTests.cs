@@ -22,6 +22,7 @@ public sealed class ServeHealthTests
                 ["Spine__Bus__RabbitMq__Url"] = $"amqp://guest:guest@127.0.0.1:{deadBroker}/",
                 ["Spine__Storage__FileSystem__Root"] = Path.Combine(data, "objects"),
                 ["Spine__Ledger__ConnectionString"] = $"Data Source={Path.Combine(data, "ledger.db")}",
+                ["Logging__Console__FormatterName"] = "json",
             });
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
@@ -34,6 +35,12 @@ public sealed class ServeHealthTests
         Assert.Equal("Healthy", report["checks"]!["object-store"]!["status"]!.GetValue<string>());
         Assert.Equal("Healthy", report["checks"]!["ledger"]!["status"]!.GetValue<string>());
         Assert.NotEqual("Healthy", report["checks"]!["masstransit-bus"]!["status"]!.GetValue<string>());
+
+        // Asked for JSON logs (Logging:Console:FormatterName=json), every log line is a JSON object a collector can parse.
+        var written = spine.StandardError;
+        var logLines = written[..(written.LastIndexOf('\n') + 1)].Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); // whole lines only: the process is still writing
+        Assert.NotEmpty(logLines);
+        Assert.All(logLines, line => Assert.True(JsonNode.Parse(line) is JsonObject { } entry && entry.ContainsKey("LogLevel") && entry.ContainsKey("Category"), line));
     }
 }
 

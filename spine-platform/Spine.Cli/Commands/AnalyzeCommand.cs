@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Spine.Contracts.V1;
@@ -23,10 +25,11 @@ internal static class AnalyzeCommand
         var folder = new Argument<DirectoryInfo>("folder") { Description = "Folder of DICOM files (searched recursively); other files are listed and skipped." };
         var output = new Option<DirectoryInfo>("--out") { Description = "Where reports (and the embedded store and ledger, under .spine) go.", DefaultValueFactory = _ => new DirectoryInfo("spine-out") };
         var models = ModelsOption.Create();
-        var command = new Command("analyze", "Analyse every study in a folder with all six services in this process; write each report as JSON and HTML.") { folder, output, models };
+        var json = new Option<bool>("--json") { Description = "Write one JSON document (each study's outcome, report files and findings) to standard output instead of the tables." };
+        var command = new Command("analyze", "Analyse every study in a folder with all six services in this process; write each report as JSON and HTML.") { folder, output, models, json };
         command.SetAction((parse, cancellationToken) => ModelsOption.Check("analyze", parse.GetValue(models)!) is { } exitCode
             ? Task.FromResult(exitCode)
-            : RunAsync(parse.GetValue(folder)!, parse.GetValue(output)!, parse.GetValue(models)!, cancellationToken));
+            : RunAsync(parse.GetValue(folder)!, parse.GetValue(output)!, parse.GetValue(models)!, cancellationToken, parse.GetValue(json)));
         return command;
     }
 
@@ -52,8 +55,10 @@ internal static class AnalyzeCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(DirectoryInfo folder, DirectoryInfo output, DirectoryInfo models, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(DirectoryInfo folder, DirectoryInfo output, DirectoryInfo models, CancellationToken cancellationToken, bool json = false)
     {
+        // With --json, standard output holds the JSON document alone; what people read goes to standard error.
+        var text = json ? Console.Error : Console.Out;
         if (!folder.Exists)
         {
             Console.Error.WriteLine($"spine analyze: {folder.FullName}: folder not found.");
@@ -67,33 +72,55 @@ internal static class AnalyzeCommand
         {
             var imported = await host.Services.GetRequiredService<FolderImport>().ImportFolderAsync(folder.FullName, cancellationToken);
             var studies = imported.Studies;
-            Console.WriteLine($"{studies.Count} stud{(studies.Count == 1 ? "y" : "ies")} imported; {imported.RejectedFiles.Count} files skipped");
-            await EmbeddedPipeline.WaitAsync(outcomes, studies.Select(s => s.StudyId).ToList(), TimeSpan.FromMinutes(10),
-                done => Console.WriteLine($"  {done} of {studies.Count} finished"), cancellationToken);
+            text.WriteLine($"{studies.Count} stud{(studies.Count == 1 ? "y" : "ies")} imported; {imported.RejectedFiles.Count} files skipped");
+            await CommandProgress.RunAsync("studies", studies.Count, async report =>
+            {
+                await EmbeddedPipeline.WaitAsync(outcomes, studies.Select(s => s.StudyId).ToList(), TimeSpan.FromMinutes(10), report, cancellationToken);
+                return true;
+            }, done => text.WriteLine($"  {done} of {studies.Count} finished"), quiet: json);
 
             var failures = 0;
+            var results = new JsonArray();
             foreach (var study in studies)
             {
+                var result = new JsonObject { ["studyId"] = study.StudyId.ToString() };
+                results.Add(result);
                 switch (outcomes.GetValueOrDefault(study.StudyId))
                 {
                     case StudyReportPublished published:
                         await CopyAsync(host.Services.GetRequiredService<IObjectStore>(), published, output.FullName, cancellationToken);
-                        PrintSummary(published.Report, output.FullName);
+                        result["status"] = "reported";
+                        result["reportJson"] = Path.Combine(output.FullName, $"{published.StudyId:N}", "report.json");
+                        result["reportHtml"] = Path.Combine(output.FullName, $"{published.StudyId:N}", "report.html");
+                        result["report"] = JsonSerializer.SerializeToNode(published.Report, SpineContractsJsonContext.Default.StudyReport);
+                        if (!json)
+                        {
+                            PrintSummary(published.Report, output.FullName);
+                        }
+
                         break;
                     case StudyFailed failed:
                         failures++;
-                        Console.WriteLine($"Study {study.StudyId} failed in {failed.Stage}: {failed.Code}: {failed.Reason}");
+                        (result["status"], result["stage"], result["code"], result["reason"]) = ("failed", failed.Stage.ToString().ToLowerInvariant(), failed.Code, failed.Reason);
+                        text.WriteLine($"Study {study.StudyId} failed in {failed.Stage}: {failed.Code}: {failed.Reason}");
                         break;
                     default:
                         failures++;
-                        Console.WriteLine($"Study {study.StudyId}: no result within 10 minutes.");
+                        (result["status"], result["reason"]) = ("timed-out", "no result within 10 minutes");
+                        text.WriteLine($"Study {study.StudyId}: no result within 10 minutes.");
                         break;
                 }
             }
 
             foreach (var rejected in imported.RejectedFiles)
             {
-                Console.WriteLine($"  skipped {rejected.Name}: {rejected.Reason}");
+                text.WriteLine($"  skipped {rejected.Name}: {rejected.Reason}");
+            }
+
+            if (json)
+            {
+                var skipped = new JsonArray([.. imported.RejectedFiles.Select(r => (JsonNode)new JsonObject { ["name"] = r.Name, ["reason"] = r.Reason })]);
+                Console.Out.WriteLine(new JsonObject { ["studies"] = results, ["skippedFiles"] = skipped }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             }
 
             return failures == 0 && studies.Count > 0 ? ExitCodes.Success : ExitCodes.Failure;

@@ -22,6 +22,7 @@ internal static class BenchCommand
         DimseBench.Create(),
         ValidationBench.Create(),
         ResilienceBench.Create(),
+        BenchJson.Option,
     };
 
     private static Command PhantomBench()

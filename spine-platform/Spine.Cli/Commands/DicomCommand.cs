@@ -97,7 +97,7 @@ internal static class DicomCommand
             }
 
             var fuzzer = new Spine.Dicom.Robustness.MutationFuzzer(seeds, parse.GetValue(seed)) { FailureFolder = parse.GetValue(failures)?.FullName };
-            var report = fuzzer.Run(parse.GetValue(cases));
+            var report = CommandProgress.Run("cases", parse.GetValue(cases), progress => fuzzer.Run(parse.GetValue(cases), progress));
             Console.WriteLine(JsonSerializer.Serialize(
                 new FuzzSummary(report.Cases, report.Refused, report.Accepted, report.Failures.Count, report.LargestAllocation, report.SlowestCase.TotalMilliseconds, report.Elapsed.TotalSeconds, seeds.Count),
                 CliJsonContext.Default.FuzzSummary));

@@ -21,9 +21,10 @@ internal static class EvaluateCommand
         var models = ModelsOption.Create();
         var output = new Option<DirectoryInfo?>("--out") { Description = "Folder for evaluation.json and evaluation.md; without it the Markdown goes to standard output only." };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads.", DefaultValueFactory = _ => 2 };
+        var json = new Option<bool>("--json") { Description = "Write evaluation.json's document to standard output instead of the Markdown (the phantom's layout)." };
         var command = new Command("evaluate", "Dice per structure, localisation IoU of foramina and facets, weighted kappa, AUROC and confusion matrices of every finding, decision tree beside CNN: the seed paper's table for these models.")
         {
-            dataset, format, models, output, threads,
+            dataset, format, models, output, threads, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -57,7 +58,7 @@ internal static class EvaluateCommand
             try
             {
                 using var set = ModelSet.Load(parse.GetValue(models)!.FullName, parse.GetValue(threads));
-                report = DatasetEvaluation.Run(datasetFolder.FullName, set, (done, total) =>
+                report = CommandProgress.Run("levels", progress => DatasetEvaluation.Run(datasetFolder.FullName, set, progress), (done, total) =>
                 {
                     if (done % 25 == 0 || done == total)
                     {
@@ -79,7 +80,7 @@ internal static class EvaluateCommand
                 File.WriteAllText(Path.Combine(folder.FullName, "evaluation.md"), markdown);
             }
 
-            Console.Write(markdown);
+            Console.Write(parse.GetValue(json) ? JsonSerializer.Serialize(report, EvaluationReportJsonContext.Default.EvaluationReport) + Environment.NewLine : markdown);
             return ExitCodes.Success;
         });
         return command;

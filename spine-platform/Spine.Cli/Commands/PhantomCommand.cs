@@ -79,8 +79,8 @@ internal static class PhantomCommand
                 return ExitCodes.Usage;
             }
 
-            var written = PhantomDataset.Write(parse.GetValue(output)!.FullName, parse.GetValue(cases), parse.GetValue(seed),
-                _ => generation.Options(parse) with { Noise = parse.GetValue(noise), Bias = parse.GetValue(bias), GradeMix = gradeMix });
+            var written = CommandProgress.Run("studies", parse.GetValue(cases), progress => PhantomDataset.Write(parse.GetValue(output)!.FullName, parse.GetValue(cases), parse.GetValue(seed),
+                _ => generation.Options(parse) with { Noise = parse.GetValue(noise), Bias = parse.GetValue(bias), GradeMix = gradeMix }, progress));
             Console.WriteLine($"{written.Count} cases written to {parse.GetValue(output)!.FullName}");
             return ExitCodes.Success;
         });
@@ -103,7 +103,7 @@ internal static class PhantomCommand
         command.SetAction(parse =>
         {
             var root = parse.GetValue(output)!.FullName;
-            var truths = PhantomReadings.WriteValidationSet(root, parse.GetValue(studies), parse.GetValue(seed), generation.Options(parse));
+            var truths = CommandProgress.Run("studies", parse.GetValue(studies), progress => PhantomReadings.WriteValidationSet(root, parse.GetValue(studies), parse.GetValue(seed), generation.Options(parse), progress));
             Console.WriteLine($"{truths.Count} studies in {Path.Combine(root, "studies")}, readings in {Path.Combine(root, "readings.csv")}, ground truth and label maps in {Path.Combine(root, "truth")}");
             return ExitCodes.Success;
         });

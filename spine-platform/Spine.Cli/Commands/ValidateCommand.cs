@@ -27,9 +27,10 @@ internal static class ValidateCommand
         format.AcceptOnlyFromAmong("auto", "folders", "rsna");
         var adjudicator = new Option<string?>("--adjudicator") { Description = "Reader whose grade breaks a tie between readers (default: the first reader in the file)." };
         var models = ModelsOption.Create();
+        var json = new Option<bool>("--json") { Description = "Write validation.json's document to standard output instead of the Markdown tables." };
         var command = new Command("validate", "Run the pipeline on a site's own studies and score it against its radiologists' readings: agreement per finding with confidence intervals, per reader and against their majority, and every discordant finding to review.")
         {
-            studies, readings, output, format, adjudicator, models,
+            studies, readings, output, format, adjudicator, models, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -53,7 +54,9 @@ internal static class ValidateCommand
                 return exitCode;
             }
 
-            Console.WriteLine($"{folder.FullName}: {(layout == "rsna" ? "an RSNA 2024 layout" : "a folder of studies")}");
+            // With --json, standard output holds the JSON document alone; what people read goes to standard error.
+            var text = parse.GetValue(json) ? Console.Error : Console.Out;
+            text.WriteLine($"{folder.FullName}: {(layout == "rsna" ? "an RSNA 2024 layout" : "a folder of studies")}");
             var (sources, readingSet, notGraded) = layout == "rsna" ? FromRsna(folder.FullName) : FromFolders(folder.FullName, readingsFile!.FullName);
             foreach (var problem in readingSet.Problems)
             {
@@ -62,14 +65,22 @@ internal static class ValidateCommand
 
             var output1 = parse.GetValue(output)!;
             output1.Create();
-            var validated = await AnalyseAsync(sources, output1.FullName, parse.GetValue(models)!.FullName, cancellationToken);
+            var validated = await AnalyseAsync(sources, output1.FullName, parse.GetValue(models)!.FullName, text, cancellationToken);
             var report = ValidationScoring.Score(validated, readingSet, parse.GetValue(adjudicator)) with { NotGraded = notGraded };
             File.WriteAllText(Path.Combine(output1.FullName, "validation.json"), JsonSerializer.Serialize(report, ValidationReportJsonContext.Default.ValidationReport));
             var markdown = ValidationMarkdown.Write(report);
             File.WriteAllText(Path.Combine(output1.FullName, "validation.md"), markdown);
             File.WriteAllText(Path.Combine(output1.FullName, "validation.html"), ValidationHtml.Write(report, output1.FullName));
-            Console.Write(markdown);
-            Console.WriteLine($"Written: {Path.Combine(output1.FullName, "validation.html")}");
+            if (parse.GetValue(json))
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(report, ValidationReportJsonContext.Default.ValidationReport));
+            }
+            else
+            {
+                Console.Write(markdown);
+            }
+
+            text.WriteLine($"Written: {Path.Combine(output1.FullName, "validation.html")}");
             return report.StudiesReported > 0 ? ExitCodes.Success : ExitCodes.Failure;
         });
         return command;
@@ -93,7 +104,7 @@ internal static class ValidateCommand
         return ([.. dataset.Studies.Select(s => new StudySource(s.StudyId, s.SeriesFolder, s.Problem))], dataset.Readings, dataset.NotGraded);
     }
 
-    private static async Task<IReadOnlyList<ValidatedStudy>> AnalyseAsync(IReadOnlyList<StudySource> sources, string output, string models, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<ValidatedStudy>> AnalyseAsync(IReadOnlyList<StudySource> sources, string output, string models, TextWriter text, CancellationToken cancellationToken)
     {
         var (host, outcomes) = await EmbeddedPipeline.StartAsync(Path.Combine(output, ".spine"), models, cancellationToken);
         using var disposeHost = host;
@@ -119,10 +130,13 @@ internal static class ValidateCommand
                 started.AddRange(imported.Studies.Select(s => (source, s)));
             }
 
-            Console.WriteLine($"{started.Count} studies imported; analysing");
+            text.WriteLine($"{started.Count} studies imported; analysing");
             var ids = started.Select(s => s.Study.StudyId).ToList();
-            await EmbeddedPipeline.WaitAsync(outcomes, ids, TimeSpan.FromMinutes(Math.Max(10, ids.Count)),
-                done => Console.Error.WriteLine($"  {done} of {ids.Count} finished"), cancellationToken);
+            await CommandProgress.RunAsync("studies", ids.Count, async report =>
+            {
+                await EmbeddedPipeline.WaitAsync(outcomes, ids, TimeSpan.FromMinutes(Math.Max(10, ids.Count)), report, cancellationToken);
+                return true;
+            }, done => Console.Error.WriteLine($"  {done} of {ids.Count} finished"));
             var store = host.Services.GetRequiredService<IObjectStore>();
             foreach (var (source, study) in started)
             {

@@ -34,7 +34,8 @@ public sealed class MutationFuzzer(IReadOnlyList<byte[]> seeds, int seed)
     /// <summary>Where failing inputs are saved, to reproduce them; null: not saved.</summary>
     public string? FailureFolder { get; init; }
 
-    public FuzzReport Run(int cases)
+    /// <param name="progress">Called with the cases done so far, every fifth of a second while they run.</param>
+    public FuzzReport Run(int cases, Action<int>? progress = null)
     {
         var failures = new List<string>();
         var refused = 0;
@@ -90,6 +91,7 @@ public sealed class MutationFuzzer(IReadOnlyList<byte[]> seeds, int seed)
             {
                 lastDone = now;
                 lastProgress.Restart();
+                progress?.Invoke(now);
             }
             else if (lastProgress.Elapsed > HangAfter)
             {
