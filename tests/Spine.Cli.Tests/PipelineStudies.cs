@@ -1,3 +1,4 @@
+using Spine.Platform.Messaging;
 using System.Text.Json.Nodes;
 using Spine.Cli.Resilience;
 using Spine.Phantom;
@@ -65,7 +66,13 @@ internal sealed class PipelineStudies : IDisposable
     {
         var reports = await tap.DrainUntilEachAsync(studies, StudyLimit);
         var queues = await pipeline.StopAndReadQueuesAsync();
-        Assert.All(queues, queue => Assert.True(queue.Value == 0, $"{queue.Key} still holds {queue.Value} messages"));
+        var left = new List<string>();
+        foreach (var (queue, depth) in queues.Where(q => q.Value > 0))
+        {
+            left.Add($"{queue} still holds {depth} messages: {string.Join(" | ", await RabbitMqQueues.DescribeAsync(pipeline.BrokerUrl, queue))}");
+        }
+
+        Assert.True(left.Count == 0, string.Join("\n", left) + "\n" + pipeline.Errors());
         reports.AddRange(await tap.DrainEnvelopesAsync());
         Assert.All(studies, study => Assert.Single(reports.Where(r => RabbitMqEventTap.IsOf(r.Message, study)).Select(r => r.MessageId).Distinct()));
     }

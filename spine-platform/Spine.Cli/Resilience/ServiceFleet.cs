@@ -285,6 +285,9 @@ public sealed class ServiceFleet : IAsyncDisposable
     /// reads every queue of the fleet's prefix, error queues included. Once all are empty no message is left that could
     /// still make a report: the sentinel after which absence can be asserted.
     /// </summary>
+    /// <summary>The broker the fleet's services use.</summary>
+    public Uri BrokerUrl => _settings.BrokerUrl;
+
     public async Task<IReadOnlyDictionary<string, uint>> StopAndReadQueuesAsync()
     {
         List<ChildProcess> processes;

@@ -26,6 +26,30 @@ public static class RabbitMqQueues
         return depths;
     }
 
+    /// <summary>
+    /// What the first <paramref name="max"/> messages of a queue are, one line each (message type, and for a fault the
+    /// exception MassTransit recorded in its MT-Fault headers), taken off the queue: for the report of a test that found
+    /// messages where none should be.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> DescribeAsync(Uri broker, string queue, int max = 3)
+    {
+        await using var connection = await new ConnectionFactory { Uri = broker }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var lines = new List<string>();
+        for (var n = 0; n < max && await channel.BasicGetAsync(queue, autoAck: true) is { } message; n++)
+        {
+            string Header(string name) => message.BasicProperties.Headers?.TryGetValue(name, out var value) == true
+                ? value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : value?.ToString() ?? string.Empty
+                : string.Empty;
+            var body = Encoding.UTF8.GetString(message.Body.Span);
+            var type = JsonNode.Parse(body)?["messageType"]?.AsArray().FirstOrDefault()?.GetValue<string>() ?? "?";
+            var stack = Header("MT-Fault-StackTrace").Split('\n').FirstOrDefault()?.Trim();
+            lines.Add($"{type}: {Header("MT-Fault-ExceptionType")}: {Header("MT-Fault-Message")} (retries {Header("MT-Fault-RetryCount")}; {stack})");
+        }
+
+        return lines;
+    }
+
     /// <summary>Deletes every queue and exchange whose name starts with <paramref name="prefix"/>.</summary>
     public static async Task DeleteAsync(Uri broker, Uri management, string prefix)
     {
