@@ -1,20 +1,22 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Spine.Cli;
 using Spine.Contracts.V1;
 using Spine.Ingestion;
 using Spine.Phantom;
 using Spine.Testing;
 
-namespace Spine.Reporting.Tests;
+namespace Spine.Cli.Tests;
 
 /// <summary>
 /// docs/subscribing.md's example in a second language (Node.js, docs/examples/subscriber): bound to the exchange the
 /// AsyncAPI document names, it receives the report of a real run over RabbitMQ and validates it against the document's
-/// schema, knowing nothing of the platform's .NET code.
+/// schema, knowing nothing of the platform's .NET code. With the other real-server tests, one at a time: a pipeline on
+/// RabbitMQ publishes to exchanges named by message type, which a queue prefix does not separate, so a fleet running at
+/// the same time on the same broker would receive this platform's messages for studies its ledger does not know.
 /// </summary>
 [Trait(TestTraits.Category, TestTraits.Integration)]
+[Collection(RealServicesCollection.Name)]
 public sealed class ResultSubscriberTests(RabbitMqEndpoint broker) : IClassFixture<RabbitMqEndpoint>
 {
     [Fact]
