@@ -5,9 +5,9 @@ namespace Spine.Cli.Tests;
 
 /// <summary>
 /// Six <c>spine serve</c> processes while the object store, the database or the broker is gone for a while: no study is
-/// lost, and each is reported once. One fleet at a time, with the other real-server tests: run beside
-/// <see cref="DistributedPipelineTests"/> as a collection of their own, two fleets of six processes on the 2-core CI
-/// machine made services time out at start and left messages unconsumed in three runs of three.
+/// lost, and each is reported once. One pipeline on the broker at a time, with the other real-server tests: exchanges
+/// are named by message type and a queue prefix does not separate them, so a second pipeline on the same broker
+/// delivers its messages to this fleet's queues (for studies its ledger does not know, which end in error queues).
 /// </summary>
 [Trait(TestTraits.Category, TestTraits.Integration)]
 [Collection(RealServicesCollection.Name)]

@@ -26,11 +26,7 @@ internal static class CommandProgress
             return await work(plain ?? (_ => { }));
         }
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        return await console.Progress()
-            .AutoClear(false)
-            .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ItemsColumn(), new RateColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+        return await Bar()
             .StartAsync(async context =>
             {
                 var task = context.AddTask(description, maxValue: total);
@@ -51,16 +47,19 @@ internal static class CommandProgress
             return work(plain ?? ((_, _) => { }));
         }
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        return console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ItemsColumn(), new RateColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+        return Bar()
             .Start(context =>
             {
                 var task = context.AddTask(description, maxValue: 1);
                 return work((done, total) => (task.MaxValue, task.Value) = (Math.Max(total, 1), done));
             });
     }
+
+    /// <summary>The bar on standard error, kept on screen when done: description, bar, items, rate, elapsed, time left.</summary>
+    private static Progress Bar() =>
+        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ItemsColumn(), new RateColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn());
 
     /// <summary>"12/50": items done of all.</summary>
     private sealed class ItemsColumn : ProgressColumn
