@@ -26,9 +26,11 @@ tools="${XDG_CACHE_HOME:-$HOME/.cache}/spine-platform/npm-tools/$(printf '%s' "$
 
 log() { printf '[test-services] %s\n' "$*" >&2; }
 
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 wait_for_port() { # name port seconds
   local deadline=$((SECONDS + $3))
-  until (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null; do
+  until port_open "$2"; do
     if ((SECONDS > deadline)); then log "$1 did not accept connections on port $2 within $3 s"; return 1; fi
     sleep 0.3
   done
@@ -112,8 +114,14 @@ rabbitmq_launch() { # instance
 }
 
 rabbitmq_wait() { # instance
-  # The node answers pings a few seconds before the AMQP listener exists, so wait for the port itself.
-  wait_for_port "RabbitMQ ($1)" "$(rabbitmq_port "$1")" 60
+  # The node answers pings a few seconds before the AMQP listener exists, so wait for the port itself. A node that
+  # cannot boot (its name still held, a damaged store) writes why only to its own logs: show them.
+  local dir="$state/rabbitmq-$1"
+  if ! wait_for_port "RabbitMQ ($1)" "$(rabbitmq_port "$1")" 120; then
+    log "RabbitMQ ($1) processes: $(pgrep -af "spine-test-$1@" | cut -c1-160 | tr '\n' ';')"
+    tail -n 40 "$dir/log/start.log" "$dir/log/spine-test-$1@localhost.log" >&2 2>/dev/null
+    return 1
+  fi
   log "RabbitMQ ($1) on 127.0.0.1:$(rabbitmq_port "$1")"
 }
 
@@ -124,11 +132,17 @@ rabbitmq_stop() { # instance
   if [ -f "$pidfile" ]; then
     local pid; pid=$(cat "$pidfile")
     if kill -TERM "$pid" 2>/dev/null; then
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -KILL "$pid" 2>/dev/null || true
+      # A clean stop can take long on a loaded machine; only then is the node killed. Either way the next start must
+      # not begin until the old node is gone: while it lives, it holds its name and port and the new node cannot boot.
+      for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      if kill -KILL "$pid" 2>/dev/null; then
+        log "RabbitMQ ($1) did not stop within 60 s of SIGTERM: killed"
+        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      fi
     fi
     rm -f "$pidfile"
   fi
+  for _ in $(seq 1 50); do port_open "$port" || break; sleep 0.2; done
   epmd -port $((port + 30000)) -kill >/dev/null 2>&1 || true
 }
 
