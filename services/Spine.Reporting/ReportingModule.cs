@@ -19,8 +19,10 @@ public static class ReportingModule
         },
         builder =>
         {
-            // Reporting watches the deadline of every study (the ledger is shared): a stuck study ends in StudyFailed.
+            // Reporting watches the deadline of every study (the ledger is shared): a stuck study ends in StudyFailed; and
+            // it exports each stage's backlog and oldest wait from the ledger.
             builder.Services.AddHostedService<StudyDeadlines>();
+            builder.Services.AddHostedService<StudyBacklogMonitor>();
             builder.Services.AddHttpClient(HttpExport.ClientName, client => client.Timeout = TimeSpan.FromMinutes(2));
             builder.Services.AddOptions<ExportOptions>()
                 .BindConfiguration(ExportOptions.Section)

@@ -89,7 +89,7 @@ public sealed partial class MonitoringTests
         var runbooks = File.ReadAllLines(Path.Combine(RepositoryLayout.Root, "docs", "operations.md"))
             .Where(line => line.StartsWith("### ", StringComparison.Ordinal)).Select(line => line[4..].Trim()).ToList();
 
-        Assert.Equal(7, Alerts().Count);
+        Assert.Equal(8, Alerts().Count); // all of them parsed: a rule file the parser misreads fails here
         Assert.All(Alerts(), alert =>
         {
             Assert.Matches($@"alertname: {alert}\s+exp_alerts:\s+- exp_labels", tests);

@@ -204,6 +204,25 @@ internal sealed class EfStudyLedger(IDbContextFactory<LedgerDbContext> contexts,
             .ToListAsync(cancellationToken);
     }
 
+    public async Task<IReadOnlyList<StudyBacklog>> ListBacklogAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        // One row per unfinished study (a backlog is hundreds, not millions); grouped here because the stage awaited
+        // depends on the latest transition's outcome, which the database would group only through a nested query.
+        var unfinished = await db.Studies.AsNoTracking()
+            .Where(s => s.Status != StudyStatus.Completed && s.Status != StudyStatus.Failed)
+            .Select(s => new
+            {
+                s.UpdatedAt,
+                Last = s.Transitions.OrderByDescending(t => t.Id).Select(t => new { t.Stage, t.Outcome }).FirstOrDefault(),
+            })
+            .ToListAsync(cancellationToken);
+        return [.. unfinished
+            .GroupBy(s => StageTransition.Awaited(s.Last?.Stage, s.Last?.Outcome))
+            .Select(g => new StudyBacklog(g.Key, g.Count(), g.Min(s => s.UpdatedAt)))
+            .OrderBy(b => b.Stage)];
+    }
+
     public async Task<IReadOnlyList<StudyRecord>> ListAsync(int skip, int take, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

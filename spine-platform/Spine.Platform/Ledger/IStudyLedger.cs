@@ -34,6 +34,12 @@ public interface IStudyLedger
     Task<IReadOnlyList<StudyRecord>> ListOverdueAsync(DateTimeOffset createdBefore, int take, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The studies neither completed nor failed, by the stage each waits for or is in (<see cref="StageTransition.Awaited"/>),
+    /// with the time of each one's latest change: how much work every stage has before it, and how long the oldest has waited.
+    /// </summary>
+    Task<IReadOnlyList<StudyBacklog>> ListBacklogAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Reopens a completed or failed study to run again from <paramref name="from"/>: records a Rerun transition naming
     /// who asked, and queues <paramref name="input"/> (that stage's input message) in the same transaction. Stages from
     /// <paramref name="from"/> on then count as not yet run. A study still in progress is left as it is.

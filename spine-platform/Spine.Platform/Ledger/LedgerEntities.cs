@@ -57,7 +57,21 @@ public sealed class StageTransition
 
     /// <summary>For failures: the code and reason; otherwise a short note. Never patient data.</summary>
     public string? Detail { get; set; }
+
+    /// <summary>
+    /// The stage an unfinished study waits for or is in, given its latest transition: a stage started or re-run is the
+    /// one at work; a stage completed hands the study to the next; no transition yet means ingestion has it.
+    /// </summary>
+    public static PipelineStage Awaited(PipelineStage? stage, StageOutcome? outcome) => (stage, outcome) switch
+    {
+        (null, _) or (_, null) => PipelineStage.Ingestion,
+        ({ } done, StageOutcome.Completed) when done < PipelineStage.Reporting => done + 1,
+        ({ } current, _) => current,
+    };
 }
+
+/// <summary>Studies neither completed nor failed that wait for (or are in) one stage, and when the oldest of them last changed.</summary>
+public sealed record StudyBacklog(PipelineStage Stage, int Studies, DateTimeOffset OldestSince);
 
 /// <summary>One attempt to send a study's results to an export destination (a PACS or FHIR server) and how it ended.</summary>
 public sealed class ExportAttempt

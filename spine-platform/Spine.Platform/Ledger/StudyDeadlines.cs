@@ -50,11 +50,8 @@ public sealed partial class StudyDeadlines(IStudyLedger ledger, IOptions<LedgerO
                 continue;
             }
 
-            // Stuck in the stage last started, or, when that stage completed, waiting for the next one.
             var last = study.Transitions.LastOrDefault();
-            var stage = last is null ? PipelineStage.Ingestion
-                : last.Outcome == StageOutcome.Started || last.Stage == PipelineStage.Reporting ? last.Stage
-                : last.Stage + 1;
+            var stage = StageTransition.Awaited(last?.Stage, last?.Outcome);
             var reason = $"not completed within {deadline.TotalMinutes:0} minutes of its receipt; stuck in {stage}"
                 + (last is null ? string.Empty : $" (last: {last.Stage} {last.Outcome} at {last.At:u})");
             var failed = Messaging.StudyFailedMessage.For(study.StudyId, study.StudyInstanceUid, study.StudyId, stage, Code, reason, time);

@@ -23,7 +23,8 @@ public sealed class ReceiveQueues
 /// Reads, every <see cref="Interval"/>, how many messages wait in each of this process's receive queues and in their
 /// error and poison queues (a passive declare over AMQP: the broker's count now, not its statistics), and exports
 /// them as <c>spine.queue.messages</c> by queue: the backlog each service has, and the error queues an operator must
-/// empty. A queue that does not exist yet counts 0. RabbitMQ only; the age of the oldest message is not measured.
+/// empty. A queue that does not exist yet counts 0. RabbitMQ only. How long work has waited before each stage is
+/// <see cref="Ledger.StudyBacklogMonitor"/>'s (a quorum queue does not tell the age of its oldest message).
 /// </summary>
 public sealed partial class QueueDepths(ReceiveQueues queues, IOptions<BusOptions> options, ILogger<QueueDepths> logger) : BackgroundService
 {

@@ -6,6 +6,7 @@ using Spine.Cli;
 using Spine.Contracts.V1;
 using Spine.Ingestion;
 using Spine.Phantom;
+using Spine.Platform.Hosting;
 using Spine.Platform.Security;
 using Spine.Testing;
 
@@ -70,6 +71,9 @@ public sealed partial class StudyMetricsTests : IAsyncLifetime
         Assert.Equal(9, Value(metrics, "spine_stage_duration_seconds_count", ("spine_outcome", "completed"), ("spine_stage", "reporting")));
         Assert.Equal(1, Value(metrics, "spine_stage_duration_seconds_count", ("spine_outcome", "failed"), ("spine_stage", "preprocessing")));
         Assert.Equal(0, Sum(metrics, "spine_stage_active"));
+        // The ledger's backlog, read at start and every 15 s: one series per stage, whatever the read found.
+        Assert.All(Enum.GetValues<PipelineStage>(), stage => Assert.Single(Samples(metrics, "spine_stage_oldest_wait_seconds", ("spine_stage", StudyMetrics.StageName(stage)))));
+        Assert.All(Enum.GetValues<PipelineStage>(), stage => Assert.Single(Samples(metrics, "spine_stage_backlog", ("spine_stage", StudyMetrics.StageName(stage)))));
         Assert.True(Value(metrics, "spine_model_inference_duration_seconds_count", ("spine_model", "spine-vnet-segmenter")) >= 9);
         Assert.DoesNotContain(imported[0].ToString(), metrics, StringComparison.OrdinalIgnoreCase); // no study's identity
     }

@@ -53,6 +53,46 @@ public abstract partial class StudyLedgerContract
     }
 
     [Fact]
+    public async Task Backlog_counts_unfinished_studies_by_the_stage_they_wait_for_with_the_oldest_change()
+    {
+        var ledger = await CreateLedgerAsync();
+        var (registered, waitingEarly, waitingLate, working, done, failed) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        foreach (var id in new[] { registered, waitingEarly, waitingLate, working, done, failed })
+        {
+            await ledger.RegisterAsync(id, $"2.25.{id.GetHashCode() & 0xffff}");
+        }
+
+        var start = Clock.GetUtcNow();
+        await ledger.RecordAsync(waitingEarly, PipelineStage.Preprocessing, StageOutcome.Completed); // waits for segmentation
+        Clock.Advance(TimeSpan.FromMinutes(3));
+        await ledger.RecordAsync(waitingLate, PipelineStage.Segmentation, StageOutcome.Started); // in segmentation
+        await ledger.RecordAsync(working, PipelineStage.Classification, StageOutcome.Started);
+        await ledger.RecordAsync(done, PipelineStage.Reporting, StageOutcome.Completed);
+        await ledger.RecordAsync(failed, PipelineStage.Explanation, StageOutcome.Failed);
+
+        var backlog = await ledger.ListBacklogAsync();
+
+        Assert.Equal(
+            [new(PipelineStage.Ingestion, 1, start), new(PipelineStage.Segmentation, 2, start), new(PipelineStage.Classification, 1, start + TimeSpan.FromMinutes(3))],
+            backlog.Select(b => b with { OldestSince = b.OldestSince.ToUniversalTime() }));
+    }
+
+    [Fact]
+    public async Task Backlog_monitor_reads_each_stages_backlog_and_the_age_of_its_oldest_study()
+    {
+        var ledger = await CreateLedgerAsync();
+        var studyId = Guid.NewGuid();
+        await ledger.RegisterAsync(studyId, "2.25.99");
+        await ledger.RecordAsync(studyId, PipelineStage.Classification, StageOutcome.Completed);
+        Clock.Advance(TimeSpan.FromSeconds(90));
+
+        var read = await new StudyBacklogMonitor(ledger, Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<StudyBacklogMonitor>.Instance).ReadAsync(CancellationToken.None);
+
+        Assert.Equal(Enum.GetValues<PipelineStage>(), read.Select(b => b.Stage)); // every stage, those with no backlog at 0
+        Assert.Equal((PipelineStage.Explanation, 1, TimeSpan.FromSeconds(90)), read.Single(b => b.Studies > 0));
+    }
+
+    [Fact]
     public async Task Stage_transitions_round_trip_with_their_times_in_order()
     {
         var ledger = await CreateLedgerAsync();
