@@ -30,14 +30,12 @@ segmenter.SetAction(parse =>
         Seed = parse.GetValue(seed),
         Threads = parse.GetValue(threads),
         LearningRate = parse.GetValue(learningRate),
-        Progress = (step, loss) => Console.WriteLine(FormattableString.Invariant($"step {step,6}  loss {loss:0.0000}  {watch.Elapsed.TotalSeconds,7:0} s")),
         CheckpointFolder = parse.GetValue(output)!.FullName,
-        EpochProgress = log => Console.WriteLine(log),
     };
     Spine.Training.Networks.VNet2d model;
     try
     {
-        (model, _) = SegmenterTrainer.Train(data, options);
+        (model, _) = Spine.Training.Commands.TrainingProgress.Segmenter(data, options);
     }
     catch (TrainingDivergedException ex)
     {

@@ -38,7 +38,6 @@ internal static class GraderCommand
                 LearningRate = parse.GetValue(learningRate),
                 Threads = parse.GetValue(threads),
                 CheckpointFolder = folder,
-                Progress = log => Console.WriteLine(log),
             };
             return Run(kind, parse.GetValue(dataset)!.FullName, folder, parse.GetValue(version)!, options, parse.GetValue(limit));
         });
@@ -52,7 +51,7 @@ internal static class GraderCommand
         _ => RegionKind.Facet,
     };
 
-    public static int Run(RegionKind kind, string dataset, string folder, string version, GraderOptions options, int? limitCases = null)
+    public static int Run(RegionKind kind, string dataset, string folder, string version, GraderOptions options, int? limitCases = null, string indent = "")
     {
         var data = GraderSampleSet.Load(dataset, kind, limitCases);
         Console.WriteLine($"{data.Samples.Count} {GraderExport.RegionName(kind)} crops from {Path.GetFileName(dataset)}"
@@ -60,7 +59,7 @@ internal static class GraderCommand
         Networks.BitGrader model;
         try
         {
-            model = GraderTrainer.Train(data, options);
+            model = TrainingProgress.Grader(GraderExport.RegionName(kind), data, options, indent);
         }
         catch (TrainingDivergedException ex)
         {

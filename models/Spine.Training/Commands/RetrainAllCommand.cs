@@ -5,6 +5,7 @@ using System.Text.Json;
 using Spine.Analysis.Anatomy;
 using Spine.Evaluation;
 using Spine.Analysis.Models;
+using Spine.Cli.Commands;
 using Spine.Phantom;
 
 namespace Spine.Training.Commands;
@@ -69,11 +70,11 @@ internal static class RetrainAllCommand
         RecreateDirectory(train);
         RecreateDirectory(test);
         RecreateDirectory(standard);
-        var trainingCases = PhantomDataset.Write(train, plan.TrainStudies, plan.TrainSeed, TrainingStudy);
-        PhantomDataset.Write(test, plan.TestStudies, plan.TestSeed, TestStudy);
+        var trainingCases = CommandProgress.Run("training studies", plan.TrainStudies, progress => PhantomDataset.Write(train, plan.TrainStudies, plan.TrainSeed, TrainingStudy, progress));
+        CommandProgress.Run("hard test studies", plan.TestStudies, progress => PhantomDataset.Write(test, plan.TestStudies, plan.TestSeed, TestStudy, progress));
         if (plan.StandardStudies > 0)
         {
-            PhantomDataset.Write(standard, plan.StandardStudies, plan.StandardSeed, StandardStudy);
+            CommandProgress.Run("standard test studies", plan.StandardStudies, progress => PhantomDataset.Write(standard, plan.StandardStudies, plan.StandardSeed, StandardStudy, progress));
         }
 
         string Folder(string name) => Path.Combine(plan.ModelsRoot, name, plan.Version);
@@ -85,12 +86,10 @@ internal static class RetrainAllCommand
             Steps = plan.SegmenterSteps,
             Threads = plan.Threads,
             ReportEvery = 100,
-            Progress = (step, loss) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  step {step,6}  loss {loss:0.0000}")),
             CheckpointFolder = Folder("spine-vnet-segmenter"),
-            EpochProgress = log => Console.WriteLine("  " + log),
         };
         var slices = SliceSet.Load(train);
-        var (segmenter, _) = SegmenterTrainer.Train(slices, segmenterOptions);
+        var (segmenter, _) = TrainingProgress.Segmenter(slices, segmenterOptions, "  ");
         SegmenterExport.Write(segmenter, Folder("spine-vnet-segmenter"), "spine-vnet-segmenter", plan.Version, 0.6875, $"{description}; {slices.Slices.Count} axial slices. Not clinically validated.");
 
         Stage(total, "learning the central canal decision tree");
@@ -102,8 +101,8 @@ internal static class RetrainAllCommand
         {
             Stage(total, $"training the {GraderExport.RegionName(region)} grader");
             var folder = Folder(GraderExport.ModelName(region));
-            var options = new GraderOptions { Steps = plan.GraderSteps, Threads = plan.Threads, CheckpointFolder = folder, Progress = log => Console.WriteLine("  " + log) };
-            if (GraderCommand.Run(region, train, folder, plan.Version, options) != 0)
+            var options = new GraderOptions { Steps = plan.GraderSteps, Threads = plan.Threads, CheckpointFolder = folder };
+            if (GraderCommand.Run(region, train, folder, plan.Version, options, indent: "  ") != 0)
             {
                 return 1;
             }
@@ -127,10 +126,10 @@ internal static class RetrainAllCommand
         EvaluationReport? standardReport = null;
         using (var models = ModelSet.Load(plan.ModelsRoot, plan.Threads))
         {
-            report = DatasetEvaluation.Run(test, models);
+            report = CommandProgress.Run("hard test levels", progress => DatasetEvaluation.Run(test, models, progress));
             if (standard is not null)
             {
-                standardReport = DatasetEvaluation.Run(standard, models);
+                standardReport = CommandProgress.Run("standard test levels", progress => DatasetEvaluation.Run(standard, models, progress));
             }
         }
 

@@ -13,6 +13,18 @@ internal static class BenchCommand
 {
     private sealed record Case(string Name, string Path, string? DcmtkDecoder);
 
+    private static readonly Case[] Cases =
+    [
+        new("MR 384x384 explicit LE", "dcm_qa_ts/1.dcm", null),
+        new("MR 384x384 implicit LE", "dcm_qa_ts/2.dcm", null),
+        new("MR 384x384 explicit BE", "dcm_qa_ts/3.dcm", null),
+        new("MR 384x384 RLE", "dcm_qa_ts/4.dcm", "dcmdrle"),
+        new("MR 384x384 JPEG lossless SV1", "dcm_qa_ts/5.dcm", "dcmdjpeg"),
+        new("MR 384x384 JPEG-LS lossless", "dcm_qa_ts/7.dcm", "dcmdjpls"),
+        new("MR 384x384 JPEG 2000 lossless", "dcm_qa_ts/9.dcm", null),
+        new("Enhanced MR 10x64x64 RLE", "pydicom-data/emri_small_RLE.dcm", "dcmdrle"),
+    ];
+
     public static Command Create() => new("bench", "Benchmarks, reported as ratios against a reference run on the same machine.")
     {
         DicomBench(),
@@ -29,7 +41,7 @@ internal static class BenchCommand
     {
         var repeat = new Option<int>("--repeat") { Description = "Studies to generate of each kind (after one warm-up).", DefaultValueFactory = _ => 5 };
         var command = new Command("phantom", "Time the generation of a study (in memory, and written to disk) of phantom 2.0 (standard and hard profiles) beside phantom 1.1, the reference.") { repeat };
-        command.SetAction(parse =>
+        command.SetAction(parse => CommandProgress.Bench("kinds", 3, step =>
         {
             var count = parse.GetValue(repeat);
             var folder = Path.Combine(Path.GetTempPath(), $"spine-bench-phantom-{Environment.ProcessId}");
@@ -52,10 +64,11 @@ internal static class BenchCommand
                 });
                 reference ??= inMemory;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {inMemory:0} | {written:0} | {inMemory / reference.Value:0.00} |"));
+                step();
             }
 
             return ExitCodes.Success;
-        });
+        }));
         return command;
     }
 
@@ -81,32 +94,20 @@ internal static class BenchCommand
                 return ExitCodes.Usage;
             }
 
-            return Run(folder.FullName, parse.GetValue(repeat));
+            return CommandProgress.Bench("files", Cases.Length, step => Run(folder.FullName, parse.GetValue(repeat), step));
         });
         return command;
     }
 
-    private static int Run(string corpus, int repeat)
+    private static int Run(string corpus, int repeat, Action step)
     {
-        Case[] cases =
-        [
-            new("MR 384x384 explicit LE", "dcm_qa_ts/1.dcm", null),
-            new("MR 384x384 implicit LE", "dcm_qa_ts/2.dcm", null),
-            new("MR 384x384 explicit BE", "dcm_qa_ts/3.dcm", null),
-            new("MR 384x384 RLE", "dcm_qa_ts/4.dcm", "dcmdrle"),
-            new("MR 384x384 JPEG lossless SV1", "dcm_qa_ts/5.dcm", "dcmdjpeg"),
-            new("MR 384x384 JPEG-LS lossless", "dcm_qa_ts/7.dcm", "dcmdjpls"),
-            new("MR 384x384 JPEG 2000 lossless", "dcm_qa_ts/9.dcm", null),
-            new("Enhanced MR 10x64x64 RLE", "pydicom-data/emri_small_RLE.dcm", "dcmdrle"),
-        ];
-
         var spawn = BenchTiming.MedianMilliseconds(repeat, () => RunTool("dcmdump", "--version"));
         Console.WriteLine($"Spine.Dicom vs dcmtk {DcmtkVersion()} on this machine; median of {repeat} runs (dcmdump: {repeat} files per run, median of 5 runs); dcmtk times exclude the {spawn:0.00} ms it takes to start a dcmtk process (median of `dcmdump --version`).");
         Console.WriteLine();
         Console.WriteLine("| file | Spine.Dicom parse (ms) | dcmdump (ms) | ratio | Spine.Dicom parse+decode (ms) | dcmtk decode (ms) | ratio |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         var output = Path.Combine(Path.GetTempPath(), $"spine-bench-{Environment.ProcessId}.dcm");
-        foreach (var benchCase in cases)
+        foreach (var benchCase in Cases)
         {
             var path = Path.Combine(corpus, benchCase.Path);
             var ours = BenchTiming.MedianMilliseconds(repeat, () => DicomFile.Open(path));
@@ -124,6 +125,7 @@ internal static class BenchCommand
             var decode = benchCase.DcmtkDecoder is { } tool ? Math.Max(0.001, BenchTiming.MedianMilliseconds(repeat, () => RunTool(tool, path, output)) - spawn) : (double?)null;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {benchCase.Name} | {ours:0.000} | {dump:0.000} | {dump / ours:0.0}x | {oursDecode:0.000} | {(decode is { } d ? d.ToString("0.000", CultureInfo.InvariantCulture) : "n/a")} | {(decode is { } r ? (r / oursDecode).ToString("0.0", CultureInfo.InvariantCulture) + "x" : "n/a")} |"));
+            step();
         }
 
         File.Delete(output);

@@ -55,9 +55,103 @@ internal static class CommandProgress
             });
     }
 
+    /// <summary>
+    /// A benchmark under a bar counting its steps (cases, runs, scenarios; it calls the action it is given after each).
+    /// What it writes to standard output meanwhile is held and written when the bar is done: a live bar and lines printed
+    /// beneath it would tear each other, and a benchmark's report is read at its end.
+    /// </summary>
+    public static async Task<int> BenchAsync(string description, int steps, Func<Action, Task<int>> bench)
+    {
+        ArgumentNullException.ThrowIfNull(bench);
+        if (!OnTerminal)
+        {
+            return await bench(() => { });
+        }
+
+        var output = Console.Out;
+        using var held = new StringWriter(CultureInfo.InvariantCulture);
+        Console.SetOut(held);
+        try
+        {
+            var done = 0;
+            return await RunAsync(description, steps, report => bench(() => report(Interlocked.Increment(ref done))));
+        }
+        finally
+        {
+            Console.SetOut(output);
+            await output.WriteAsync(held.ToString());
+        }
+    }
+
+    /// <summary>As <see cref="BenchAsync"/>, for a synchronous benchmark.</summary>
+    public static int Bench(string description, int steps, Func<Action, int> bench) =>
+        BenchAsync(description, steps, step => Task.FromResult(bench(step))).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Long work that reports a running count, a short status (a loss) and whole lines (an epoch's scores): on a terminal,
+    /// the status follows the description on the bar and lines are written above it; elsewhere both are plain lines on
+    /// standard output, as a log.
+    /// </summary>
+    public static T Track<T>(string description, int total, Func<ProgressTracker, T> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (!OnTerminal || total <= 0)
+        {
+            return work(new ProgressTracker(null, null));
+        }
+
+        var console = ErrorConsole();
+        return Bar(console).Start(context => work(new ProgressTracker(context.AddTask(description, maxValue: total), console)));
+    }
+
+    /// <summary>What <see cref="Track{T}"/> gives the work to report with.</summary>
+    public sealed class ProgressTracker
+    {
+        private readonly ProgressTask? _task;
+        private readonly IAnsiConsole? _console;
+        private readonly string? _description;
+
+        internal ProgressTracker(ProgressTask? task, IAnsiConsole? console) => (_task, _console, _description) = (task, console, task?.Description);
+
+        /// <summary>Items done so far.</summary>
+        public void Advance(int done)
+        {
+            if (_task is not null)
+            {
+                _task.Value = done;
+            }
+        }
+
+        /// <summary>A short status: beside the description on a terminal, else a line.</summary>
+        public void Status(string text)
+        {
+            if (_task is null)
+            {
+                Console.WriteLine(text);
+                return;
+            }
+
+            _task.Description = $"{_description}  {Markup.Escape(text.Trim())}";
+        }
+
+        /// <summary>A whole line: above the bar on a terminal, else on standard output.</summary>
+        public void Line(string text)
+        {
+            if (_console is null)
+            {
+                Console.WriteLine(text);
+                return;
+            }
+
+            _console.WriteLine(text);
+        }
+    }
+
+    private static IAnsiConsole ErrorConsole() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+
     /// <summary>The bar on standard error, kept on screen when done: description, bar, items, rate, elapsed, time left.</summary>
-    private static Progress Bar() =>
-        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Progress()
+    private static Progress Bar(IAnsiConsole? console = null) =>
+        (console ?? ErrorConsole()).Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ItemsColumn(), new RateColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn());
 

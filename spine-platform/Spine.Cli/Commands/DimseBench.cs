@@ -31,11 +31,11 @@ internal static class DimseBench
     {
         var instances = new Option<int>("--instances") { Description = "MR instances to send (384x384, 16 bit).", DefaultValueFactory = _ => 500 };
         var command = new Command("dimse", "storescu to the ingestion SCP, to Orthanc and to a discarding storescp, with storescu's defaults, with TCP_NODELAY=1 and over four associations at once: instances per second and ratios.") { instances };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(instances), cancellationToken));
+        command.SetAction((parse, cancellationToken) => CommandProgress.BenchAsync("settings", 3, step => RunAsync(parse.GetValue(instances), step, cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(int count, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(int count, Action step, CancellationToken cancellationToken)
     {
         if (!File.Exists(OrthancExecutable))
         {
@@ -74,6 +74,7 @@ internal static class DimseBench
                     return await SendAsync("DISCARD", storescpPort, files, noDelay, associations, cancellationToken);
                 });
                 rows.Add((setting, count / spine, spineCpu, count / orthanc, count / discarding));
+                step();
             }
 
             var stored = Directory.GetFiles(Path.Combine(root, "spine", "objects"), "*", SearchOption.AllDirectories).Count(f => f.Contains("instances", StringComparison.Ordinal) && !f.EndsWith(".json", StringComparison.Ordinal));

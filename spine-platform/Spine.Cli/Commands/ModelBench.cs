@@ -28,13 +28,16 @@ internal static class ModelBench
             }
 
             using var set = ModelSet.Load(parse.GetValue(models)!.FullName, parse.GetValue(threads));
-            Run(set, parse.GetValue(repeat), parse.GetValue(threads));
-            return ExitCodes.Success;
+            return CommandProgress.Bench("models", 5, step =>
+            {
+                Run(set, parse.GetValue(repeat), parse.GetValue(threads), step);
+                return ExitCodes.Success;
+            });
         });
         return command;
     }
 
-    private static void Run(ModelSet set, int repeat, int threads)
+    private static void Run(ModelSet set, int repeat, int threads, Action step)
     {
         // A phantom slab gives realistic input; latency does not depend on the values, but the crops should be real ones.
         var slab = PhantomGenerator.Generate(new PhantomOptions { Seed = 31337, Distractors = false }).Slabs[3];
@@ -55,6 +58,7 @@ internal static class ModelBench
             var single = BenchTiming.MedianMilliseconds(repeat, run(1));
             var batched = BenchTiming.MedianMilliseconds(repeat, run(batch)) / batch;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {unit} | {single:0.00} | {batch} | {batched:0.00} | {batched / single:0.00} |"));
+            step();
         }
 
         var model = set.Segmenter.Model.Manifest;
@@ -77,5 +81,6 @@ internal static class ModelBench
             }
         }) / 1000;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {tree.Name} {tree.Version} | level (C#, no ONNX) | {perLevel:0.0000} | - | - | - |"));
+        step();
     }
 }

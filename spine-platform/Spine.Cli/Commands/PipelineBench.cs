@@ -28,11 +28,11 @@ internal static class PipelineBench
         var command = new Command("pipeline", "Time one study from import to report in the embedded pipeline against the bare inference time of its models.") { repeat, models };
         command.SetAction((parse, cancellationToken) => ModelsOption.Check("bench pipeline", parse.GetValue(models)!) is { } exitCode
             ? Task.FromResult(exitCode)
-            : RunAsync(parse.GetValue(repeat), parse.GetValue(models)!.FullName, cancellationToken));
+            : CommandProgress.BenchAsync("studies", parse.GetValue(repeat) + 1, step => RunAsync(parse.GetValue(repeat), parse.GetValue(models)!.FullName, step, cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(int repeat, string models, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(int repeat, string models, Action step, CancellationToken cancellationToken)
     {
         var work = Directory.CreateTempSubdirectory("spine-bench-pipeline-").FullName;
         try
@@ -67,6 +67,8 @@ internal static class PipelineBench
                 {
                     rows.Add((wall, onnx, BareInference(study, bare)));
                 }
+
+                step();
             }
 
             static double Median(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);

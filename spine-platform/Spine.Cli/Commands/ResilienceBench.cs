@@ -82,12 +82,13 @@ internal static class ResilienceBench
                 return ExitCodes.Usage;
             }
 
-            return await RunAsync(settings, cancellationToken);
+            var steps = settings.Scenarios.Max(s => s == "load" ? settings.Load : settings.Studies) + settings.Scenarios.Count;
+            return await CommandProgress.BenchAsync("studies written, scenarios", steps, step => RunAsync(settings, step, cancellationToken));
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(Settings settings, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(Settings settings, Action step, CancellationToken cancellationToken)
     {
         var root = Directory.CreateTempSubdirectory("spine-bench-resilience-").FullName;
         try
@@ -97,6 +98,7 @@ internal static class ResilienceBench
             for (var i = 0; i < needed; i++)
             {
                 PhantomWriter.WriteStudy(PhantomGenerator.Generate(new PhantomOptions { Seed = 191900 + i, Distractors = false }), Path.Combine(root, "studies", $"s{i:000}"));
+                step();
             }
 
             var outcomes = new List<Outcome>();
@@ -105,6 +107,7 @@ internal static class ResilienceBench
                 cancellationToken.ThrowIfCancellationRequested();
                 Console.WriteLine($"scenario {scenario}...");
                 outcomes.Add(await RunScenarioAsync(scenario, settings, root, cancellationToken));
+                step();
             }
 
             Print(settings, outcomes);

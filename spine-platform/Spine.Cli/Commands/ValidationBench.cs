@@ -24,26 +24,32 @@ internal static class ValidationBench
                 return exitCode;
             }
 
-            var root = Directory.CreateTempSubdirectory("spine-bench-validate-").FullName;
-            try
-            {
-                var count = parse.GetValue(studies);
-                PhantomReadings.WriteValidationSet(root, count, 960000, new PhantomOptions());
-                var modelsFolder = parse.GetValue(models)!.FullName;
-                var analyze = await TimeAsync(["analyze", Path.Combine(root, "studies"), "--out", Path.Combine(root, "analyze"), "--models", modelsFolder], AnalyzeCommand.Create(), cancellationToken);
-                var validate = await TimeAsync(["validate", "--studies", Path.Combine(root, "studies"), "--readings", Path.Combine(root, "readings.csv"), "--out", Path.Combine(root, "validate"), "--models", modelsFolder], ValidateCommand.Create(), cancellationToken);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {count} phantom studies | wall time (s) | ratio to spine analyze |"));
-                Console.WriteLine("| --- | ---: | ---: |");
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| spine analyze (reference) | {analyze.TotalSeconds:0.0} | 1.00 |"));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| spine validate | {validate.TotalSeconds:0.0} | {validate / analyze:0.00} |"));
-                return ExitCodes.Success;
-            }
-            finally
-            {
-                Directory.Delete(root, recursive: true);
-            }
+            return await CommandProgress.BenchAsync("validation set, analyze, validate", 3, step => RunAsync(parse.GetValue(studies), parse.GetValue(models)!.FullName, step, cancellationToken));
         });
         return command;
+    }
+
+    private static async Task<int> RunAsync(int count, string modelsFolder, Action step, CancellationToken cancellationToken)
+    {
+        var root = Directory.CreateTempSubdirectory("spine-bench-validate-").FullName;
+        try
+        {
+            PhantomReadings.WriteValidationSet(root, count, 960000, new PhantomOptions());
+            step();
+            var analyze = await TimeAsync(["analyze", Path.Combine(root, "studies"), "--out", Path.Combine(root, "analyze"), "--models", modelsFolder], AnalyzeCommand.Create(), cancellationToken);
+            step();
+            var validate = await TimeAsync(["validate", "--studies", Path.Combine(root, "studies"), "--readings", Path.Combine(root, "readings.csv"), "--out", Path.Combine(root, "validate"), "--models", modelsFolder], ValidateCommand.Create(), cancellationToken);
+            step();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {count} phantom studies | wall time (s) | ratio to spine analyze |"));
+            Console.WriteLine("| --- | ---: | ---: |");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| spine analyze (reference) | {analyze.TotalSeconds:0.0} | 1.00 |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| spine validate | {validate.TotalSeconds:0.0} | {validate / analyze:0.00} |"));
+            return ExitCodes.Success;
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     private static async Task<TimeSpan> TimeAsync(string[] arguments, Command command, CancellationToken cancellationToken)
