@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 using Spine.Contracts.V1;
+using Spine.Platform.Hosting;
 
 namespace Spine.Ingestion;
 
@@ -71,7 +72,13 @@ public static class ImportApi
             var response = new ImportResponse(result.Studies.Select(s => new ImportedStudySummary(s.StudyId, s.InstanceCount, s.Repeated)).ToList(), result.RejectedFiles);
             return Results.Json(response, ImportApiJsonContext.Default.ImportResponse,
                 statusCode: result.Studies.Count == 0 ? StatusCodes.Status422UnprocessableEntity : result.Studies.All(s => s.Repeated) ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
-        });
+        })
+            .DocumentsBody<ImportRequest>("application/json")
+            .Produces<ImportResponse>(StatusCodes.Status202Accepted)
+            .Produces<ImportResponse>(StatusCodes.Status200OK)
+            .Produces<ImportResponse>(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     /// <summary>The full path of <paramref name="relative"/> under <paramref name="root"/>, or null when it would leave the root.</summary>

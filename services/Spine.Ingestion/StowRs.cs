@@ -32,9 +32,21 @@ public static partial class StowRs
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapPost("/dicomweb/studies", (HttpContext context, OpenStudies studies, IOptions<IngestionOptions> options, ILoggerFactory logs) => StoreAsync(context, null, studies, options.Value, logs));
-        endpoints.MapPost("/dicomweb/studies/{studyInstanceUid}", (HttpContext context, string studyInstanceUid, OpenStudies studies, IOptions<IngestionOptions> options, ILoggerFactory logs) => StoreAsync(context, studyInstanceUid, studies, options.Value, logs));
+        endpoints.MapPost("/dicomweb/studies", (HttpContext context, OpenStudies studies, IOptions<IngestionOptions> options, ILoggerFactory logs) => StoreAsync(context, null, studies, options.Value, logs))
+            .WithStoreResponses();
+        endpoints.MapPost("/dicomweb/studies/{studyInstanceUid}", (HttpContext context, string studyInstanceUid, OpenStudies studies, IOptions<IngestionOptions> options, ILoggerFactory logs) => StoreAsync(context, studyInstanceUid, studies, options.Value, logs))
+            .WithStoreResponses();
     }
+
+    /// <summary>What a STOW-RS request sends and gets (PS3.18 10.5): every instance stored (200), some (202) or none (409), with the store's response; a body it refuses.</summary>
+    private static RouteHandlerBuilder WithStoreResponses(this RouteHandlerBuilder endpoint) => endpoint
+        .DocumentsBody<Stream>("multipart/related; type=\"application/dicom\"")
+        .Produces<System.Text.Json.Nodes.JsonObject>(StatusCodes.Status200OK, "application/dicom+json")
+        .Produces<System.Text.Json.Nodes.JsonObject>(StatusCodes.Status202Accepted, "application/dicom+json")
+        .Produces<System.Text.Json.Nodes.JsonObject>(StatusCodes.Status409Conflict, "application/dicom+json")
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
     private static async Task<IResult> StoreAsync(HttpContext context, string? routeStudy, OpenStudies studies, IngestionOptions options, ILoggerFactory logs)
     {

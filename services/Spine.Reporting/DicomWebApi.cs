@@ -33,21 +33,34 @@ public static class DicomWebApi
         var web = routes.MapGroup(Root).RequireAuthorization(SpineRoles.Read);
 
         // QIDO-RS
-        web.MapGet("/studies", (HttpContext context, IDicomArchive archive, CancellationToken token) => QueryAsync(context, archive, QueryLevel.Study, null, null, token));
-        web.MapGet("/studies/{study}/series", (HttpContext context, string study, IDicomArchive archive, CancellationToken token) => QueryAsync(context, archive, QueryLevel.Series, study, null, token));
-        web.MapGet("/studies/{study}/instances", (HttpContext context, string study, IDicomArchive archive, CancellationToken token) => QueryAsync(context, archive, QueryLevel.Instance, study, null, token));
-        web.MapGet("/studies/{study}/series/{series}/instances", (HttpContext context, string study, string series, IDicomArchive archive, CancellationToken token) => QueryAsync(context, archive, QueryLevel.Instance, study, series, token));
+        web.MapGet("/studies", (HttpContext context, IDicomArchive archive, CancellationToken token) => QueryAsync(context, archive, QueryLevel.Study, null, null, token))
+            .Produces<System.Text.Json.Nodes.JsonArray>(StatusCodes.Status200OK, DicomJson);
+        web.MapGet("/studies/{study}/series", (HttpContext context, string study, IDicomArchive archive, CancellationToken token) => QueryAsync(context, archive, QueryLevel.Series, study, null, token))
+            .Produces<System.Text.Json.Nodes.JsonArray>(StatusCodes.Status200OK, DicomJson);
+        web.MapGet("/studies/{study}/instances", (HttpContext context, string study, IDicomArchive archive, CancellationToken token) => QueryAsync(context, archive, QueryLevel.Instance, study, null, token))
+            .Produces<System.Text.Json.Nodes.JsonArray>(StatusCodes.Status200OK, DicomJson);
+        web.MapGet("/studies/{study}/series/{series}/instances", (HttpContext context, string study, string series, IDicomArchive archive, CancellationToken token) => QueryAsync(context, archive, QueryLevel.Instance, study, series, token))
+            .Produces<System.Text.Json.Nodes.JsonArray>(StatusCodes.Status200OK, DicomJson);
 
         // WADO-RS
-        web.MapGet("/studies/{study}", (HttpContext context, string study, IDicomArchive archive, IObjectStore store, CancellationToken token) => RetrieveAsync(context, archive, store, study, null, null, token));
-        web.MapGet("/studies/{study}/series/{series}", (HttpContext context, string study, string series, IDicomArchive archive, IObjectStore store, CancellationToken token) => RetrieveAsync(context, archive, store, study, series, null, token));
-        web.MapGet("/studies/{study}/series/{series}/instances/{instance}", (HttpContext context, string study, string series, string instance, IDicomArchive archive, IObjectStore store, CancellationToken token) => RetrieveAsync(context, archive, store, study, series, instance, token));
-        web.MapGet("/studies/{study}/metadata", (HttpContext context, string study, IDicomArchive archive, IObjectStore store, CancellationToken token) => MetadataAsync(context, archive, store, study, null, null, token));
-        web.MapGet("/studies/{study}/series/{series}/metadata", (HttpContext context, string study, string series, IDicomArchive archive, IObjectStore store, CancellationToken token) => MetadataAsync(context, archive, store, study, series, null, token));
-        web.MapGet("/studies/{study}/series/{series}/instances/{instance}/metadata", (HttpContext context, string study, string series, string instance, IDicomArchive archive, IObjectStore store, CancellationToken token) => MetadataAsync(context, archive, store, study, series, instance, token));
-        web.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", (HttpContext context, string study, string series, string instance, string frames, IDicomArchive archive, IObjectStore store, CancellationToken token) => FramesAsync(context, archive, store, study, series, instance, frames, token));
-        web.MapGet("/studies/{study}/series/{series}/instances/{instance}/rendered", (string study, string series, string instance, IDicomArchive archive, IObjectStore store, CancellationToken token) => RenderedAsync(archive, store, study, series, instance, 1, token));
-        web.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frame:int}/rendered", (string study, string series, string instance, int frame, IDicomArchive archive, IObjectStore store, CancellationToken token) => RenderedAsync(archive, store, study, series, instance, frame, token));
+        web.MapGet("/studies/{study}", (HttpContext context, string study, IDicomArchive archive, IObjectStore store, CancellationToken token) => RetrieveAsync(context, archive, store, study, null, null, token))
+            .Produces<Stream>(StatusCodes.Status200OK, "multipart/related; type=\"application/dicom\"").Produces(StatusCodes.Status404NotFound);
+        web.MapGet("/studies/{study}/series/{series}", (HttpContext context, string study, string series, IDicomArchive archive, IObjectStore store, CancellationToken token) => RetrieveAsync(context, archive, store, study, series, null, token))
+            .Produces<Stream>(StatusCodes.Status200OK, "multipart/related; type=\"application/dicom\"").Produces(StatusCodes.Status404NotFound);
+        web.MapGet("/studies/{study}/series/{series}/instances/{instance}", (HttpContext context, string study, string series, string instance, IDicomArchive archive, IObjectStore store, CancellationToken token) => RetrieveAsync(context, archive, store, study, series, instance, token))
+            .Produces<Stream>(StatusCodes.Status200OK, "multipart/related; type=\"application/dicom\"").Produces(StatusCodes.Status404NotFound);
+        web.MapGet("/studies/{study}/metadata", (HttpContext context, string study, IDicomArchive archive, IObjectStore store, CancellationToken token) => MetadataAsync(context, archive, store, study, null, null, token))
+            .Produces<System.Text.Json.Nodes.JsonArray>(StatusCodes.Status200OK, DicomJson).Produces(StatusCodes.Status404NotFound);
+        web.MapGet("/studies/{study}/series/{series}/metadata", (HttpContext context, string study, string series, IDicomArchive archive, IObjectStore store, CancellationToken token) => MetadataAsync(context, archive, store, study, series, null, token))
+            .Produces<System.Text.Json.Nodes.JsonArray>(StatusCodes.Status200OK, DicomJson).Produces(StatusCodes.Status404NotFound);
+        web.MapGet("/studies/{study}/series/{series}/instances/{instance}/metadata", (HttpContext context, string study, string series, string instance, IDicomArchive archive, IObjectStore store, CancellationToken token) => MetadataAsync(context, archive, store, study, series, instance, token))
+            .Produces<System.Text.Json.Nodes.JsonArray>(StatusCodes.Status200OK, DicomJson).Produces(StatusCodes.Status404NotFound);
+        web.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", (HttpContext context, string study, string series, string instance, string frames, IDicomArchive archive, IObjectStore store, CancellationToken token) => FramesAsync(context, archive, store, study, series, instance, frames, token))
+            .Produces<Stream>(StatusCodes.Status200OK, "multipart/related; type=\"application/octet-stream\"").Produces(StatusCodes.Status404NotFound);
+        web.MapGet("/studies/{study}/series/{series}/instances/{instance}/rendered", (string study, string series, string instance, IDicomArchive archive, IObjectStore store, CancellationToken token) => RenderedAsync(archive, store, study, series, instance, 1, token))
+            .Produces<Stream>(StatusCodes.Status200OK, "image/png").Produces(StatusCodes.Status404NotFound);
+        web.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frame:int}/rendered", (string study, string series, string instance, int frame, IDicomArchive archive, IObjectStore store, CancellationToken token) => RenderedAsync(archive, store, study, series, instance, frame, token))
+            .Produces<Stream>(StatusCodes.Status200OK, "image/png").Produces(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> QueryAsync(HttpContext context, IDicomArchive archive, QueryLevel level, string? study, string? series, CancellationToken token)

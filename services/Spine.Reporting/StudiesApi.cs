@@ -74,18 +74,31 @@ public static class StudiesApi
 
             return await next(context);
         });
-        group.MapPost("/studies/{id:guid}/rerun", RerunAsync).RequireAuthorization(SpineRoles.Operate);
-        group.MapPost("/studies/{id:guid}/export", ResendAsync).RequireAuthorization(SpineRoles.Operate);
+        group.MapPost("/studies/{id:guid}/rerun", RerunAsync).RequireAuthorization(SpineRoles.Operate)
+            .DocumentsBody<RerunRequest>("application/json")
+            .Produces<RerunAccepted>(StatusCodes.Status202Accepted)
+            .Produces(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        group.MapPost("/studies/{id:guid}/export", ResendAsync).RequireAuthorization(SpineRoles.Operate)
+            .DocumentsBody<ResendRequest>("application/json")
+            .Produces<ResendAccepted>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         var endpoints = group.MapGroup(string.Empty).RequireAuthorization(SpineRoles.Read);
         endpoints.MapGet("/studies", async (IStudyLedger ledger, int? skip, int? take, CancellationToken cancellationToken) =>
         {
             var studies = await ledger.ListAsync(Math.Max(0, skip ?? 0), Math.Clamp(take ?? 50, 1, 500), cancellationToken);
             return Results.Json<IReadOnlyList<StudySummary>>(studies.Select(Summary).ToList(), StudiesApiJsonContext.Default.IReadOnlyListStudySummary);
-        });
+        }).Produces<IReadOnlyList<StudySummary>>();
         endpoints.MapGet("/studies/{id:guid}", async (Guid id, IStudyLedger ledger, CancellationToken cancellationToken) =>
             await ledger.FindAsync(id, cancellationToken) is { } study
                 ? Results.Json(new StudyDetail(Summary(study), study.Transitions.Select(t => new StudyTransition(t.Stage.ToString(), t.Outcome.ToString(), t.At, t.Detail)).ToList()), StudiesApiJsonContext.Default.StudyDetail)
-                : Results.NotFound());
+                : Results.NotFound())
+            .Produces<StudyDetail>()
+            .Produces(StatusCodes.Status404NotFound);
         endpoints.MapGet("/studies/{id:guid}/report", async (Guid id, string? format, HttpRequest request, IObjectStore store, CancellationToken cancellationToken) =>
         {
             var (key, contentType) = ReportFormat(format, request) switch
@@ -100,19 +113,27 @@ public static class StudiesApi
             }
 
             return Results.Stream(await store.OpenReadAsync(reference, cancellationToken), contentType);
-        });
+        })
+            .Produces<StudyReport>(StatusCodes.Status200OK, "application/json", "text/html", "application/pdf")
+            .Produces(StatusCodes.Status404NotFound);
         endpoints.MapGet("/studies/{id:guid}/fhir", async (Guid id, IObjectStore store, CancellationToken cancellationToken) =>
             await store.StatAsync(StudyKeys.ReportFhir(id), cancellationToken) is { } stored
                 ? Results.Stream(await store.OpenReadAsync(stored, cancellationToken), FhirReport.MediaType)
-                : Results.NotFound());
+                : Results.NotFound())
+            .Produces<Stream>(StatusCodes.Status200OK, FhirReport.MediaType)
+            .Produces(StatusCodes.Status404NotFound);
         endpoints.MapGet("/studies/{id:guid}/seg", async (Guid id, IObjectStore store, CancellationToken cancellationToken) =>
             await store.StatAsync(StudyKeys.ReportSeg(id), cancellationToken) is { } stored
                 ? Results.Stream(await store.OpenReadAsync(stored, cancellationToken), "application/dicom", $"{id}-seg.dcm")
-                : Results.NotFound());
+                : Results.NotFound())
+            .Produces<Stream>(StatusCodes.Status200OK, "application/dicom")
+            .Produces(StatusCodes.Status404NotFound);
         endpoints.MapGet("/studies/{id:guid}/sr", async (Guid id, IObjectStore store, CancellationToken cancellationToken) =>
             await store.StatAsync(StudyKeys.ReportSr(id), cancellationToken) is { } stored
                 ? Results.Stream(await store.OpenReadAsync(stored, cancellationToken), "application/dicom", $"{id}-sr.dcm")
-                : Results.NotFound());
+                : Results.NotFound())
+            .Produces<Stream>(StatusCodes.Status200OK, "application/dicom")
+            .Produces(StatusCodes.Status404NotFound);
     }
 
     /// <summary>

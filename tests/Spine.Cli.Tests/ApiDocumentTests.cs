@@ -37,6 +37,25 @@ public sealed partial class ApiDocumentTests
         Assert.Contains("/studies/{id}/rerun", documented);
     }
 
+    [Fact]
+    public async Task Every_operation_documents_what_it_answers_and_the_role_it_needs()
+    {
+        var document = JsonNode.Parse(await File.ReadAllTextAsync(Committed))!;
+        var operations = document["paths"]!.AsObject().SelectMany(path => path.Value!.AsObject().Select(op => (Name: $"{op.Key} {path.Key}", Operation: op.Value!))).ToList();
+
+        Assert.NotEmpty(operations);
+        Assert.All(operations, op =>
+        {
+            var responses = op.Operation["responses"]!.AsObject();
+            // A success with its media type (a schema for JSON), and the two answers to a caller without the role.
+            Assert.True(responses.Any(r => r.Key.StartsWith('2') && r.Value!["content"] is JsonObject { Count: > 0 }), $"{op.Name}: no success response with a media type");
+            Assert.True(responses.ContainsKey("401") && responses.ContainsKey("403"), $"{op.Name}: 401 and 403 not documented");
+            Assert.StartsWith("Role: ", (string?)op.Operation["description"], StringComparison.Ordinal);
+        });
+        Assert.All(operations.Where(op => op.Name.StartsWith("post ", StringComparison.Ordinal)), op => Assert.NotNull(op.Operation["requestBody"]?["content"]));
+        Assert.Equal("#/components/schemas/StudyDetail", (string?)document["paths"]!["/studies/{id}"]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]);
+    }
+
     [GeneratedRegex(@":[^}]*\}")]
     private static partial Regex Constraint();
 }

@@ -57,12 +57,12 @@ public static class ConsoleApi
 
             return await next(context);
         });
-        console.MapGet("/", () => Asset("console.html"));
-        console.MapGet("/assets/{name}", (string name) => Asset(name));
-        console.MapGet("/api/worklist", WorklistAsync);
-        console.MapGet("/api/failures", FailuresAsync);
-        console.MapGet("/api/studies/{id:guid}", StudyAsync);
-        console.MapGet("/api/studies/{id:guid}/slices/{index:int}", SliceAsync);
+        console.MapGet("/", () => Asset("console.html")).Produces<Stream>(StatusCodes.Status200OK, "text/html");
+        console.MapGet("/assets/{name}", (string name) => Asset(name)).Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream").Produces(StatusCodes.Status404NotFound);
+        console.MapGet("/api/worklist", WorklistAsync).Produces<WorklistPage>().Produces<string>(StatusCodes.Status400BadRequest);
+        console.MapGet("/api/failures", FailuresAsync).Produces<IReadOnlyList<FailureRow>>();
+        console.MapGet("/api/studies/{id:guid}", StudyAsync).Produces<StudyView>().Produces(StatusCodes.Status404NotFound);
+        console.MapGet("/api/studies/{id:guid}/slices/{index:int}", SliceAsync).Produces<Stream>(StatusCodes.Status200OK, "image/png").Produces<string>(StatusCodes.Status400BadRequest).Produces(StatusCodes.Status404NotFound);
     }
 
     private static IResult Asset(string name)

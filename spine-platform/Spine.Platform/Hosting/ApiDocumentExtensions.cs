@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,8 @@ public static class ApiDocumentExtensions
 {
     public const string DocumentPath = "/openapi/v1.json";
 
+    private const string DocumentRoute = "/openapi/{documentName}.json";
+
     public static TBuilder AddSpineApiDocument<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
@@ -24,6 +27,17 @@ public static class ApiDocumentExtensions
             // Grouped by what the caller does (imports, dicomweb, studies, console), not by the host's name.
             var route = context.Description.RelativePath ?? string.Empty;
             operation.Tags = new HashSet<OpenApiTagReference> { new(route.Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "root") };
+
+            // Every endpoint but health needs a role: say which, and the two answers of a caller without it.
+            var roles = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>().Distinct().ToList();
+            if (roles.Count > 0)
+            {
+                operation.Description = $"Role: {string.Join(" and ", roles)}.";
+                operation.Responses ??= [];
+                operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No credentials, or credentials the platform does not accept." });
+                operation.Responses.TryAdd("403", new OpenApiResponse { Description = $"The caller's credentials lack the role {string.Join(" and ", roles)}." });
+            }
+
             return Task.CompletedTask;
         }).AddDocumentTransformer((document, _, _) =>
         {
@@ -62,10 +76,28 @@ public static class ApiDocumentExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Documents the body an endpoint reads itself (binding none, so that it answers a wrong body with its own problem).
+    /// For the document only: <c>Accepts</c> would also let routing refuse other media types with a bare 415.
+    /// </summary>
+    public static RouteHandlerBuilder DocumentsBody<T>(this RouteHandlerBuilder endpoint, string contentType)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return endpoint.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    [contentType] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(T), null, cancellationToken) },
+                },
+            });
+    }
+
     public static WebApplication MapSpineApiDocument(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapOpenApi(DocumentPath.Replace("v1", "{documentName}", StringComparison.Ordinal)).RequireAuthorization(SpineRoles.Read);
+        app.MapOpenApi(DocumentRoute).RequireAuthorization(SpineRoles.Read);
         return app;
     }
 }
