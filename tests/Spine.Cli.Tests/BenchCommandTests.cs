@@ -63,3 +63,40 @@ public sealed class ResilienceBenchTests(RabbitMqEndpoint broker, S3Endpoint s3,
         Assert.Matches(@"\| load \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \|", spine.StandardOutput);
     }
 }
+
+public sealed class CudaBenchTests
+{
+    [Fact]
+    public async Task Cuda_bench_on_a_cpu_build_refuses_with_the_reason_instead_of_timing_the_cpu()
+    {
+        await using var spine = await SpineProcess.RunAsync(["bench", "cuda", "--models", Path.Combine(RepositoryLayout.Root, "models")], TimeSpan.FromMinutes(2));
+
+        Assert.Equal(3, spine.ExitCode); // ExitCodes.Configuration
+        Assert.Contains("it is the CPU flavour", spine.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("| batch", spine.StandardOutput, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The bench's six processes on the test servers, two studies; the embedded mode runs in the GPU check script's test.</summary>
+[Trait(TestTraits.Category, TestTraits.Integration)]
+[Collection(RealServicesCollection.Name)]
+public sealed class ThroughputBenchTests(RabbitMqEndpoint broker, S3Endpoint s3, PostgresEndpoint postgres)
+    : IClassFixture<RabbitMqEndpoint>, IClassFixture<S3Endpoint>, IClassFixture<PostgresEndpoint>
+{
+    [Fact]
+    public async Task Throughput_bench_reports_studies_per_hour_latency_percentiles_and_time_per_stage_of_six_processes()
+    {
+        await using var spine = await SpineProcess.RunAsync(
+            ["bench", "throughput", "--studies", "2", "--mode", "distributed",
+             "--broker", broker.Url.ToString(), "--broker-management", broker.ManagementUrl.ToString(), "--s3", s3.Endpoint, "--s3-access-key", s3.AccessKey, "--s3-secret-key", s3.SecretKey, "--ledger", postgres.AdminConnectionString,
+             "--models", Path.Combine(RepositoryLayout.Root, "models")],
+            TimeSpan.FromMinutes(6));
+
+        Assert.True(spine.ExitCode == 0, $"{spine.StandardOutput}\n{spine.StandardError}");
+        Assert.Matches(@"a ceiling of \d+ studies per hour", spine.StandardOutput);
+        Assert.Matches(@"\| six processes \(RabbitMQ, S3, PostgreSQL\) \| 2 of 2 \| \d+\.\d \| \d+ \| \d\.\d\d \| \d+\.\d \| \d+\.\d \| \d+\.\d \|", spine.StandardOutput);
+        // Every stage after ingestion records its start and end: its working time is measured.
+        Assert.Matches(@"\| Segmentation \| \d+\.\d\d \| \d+\.\d\d \|", spine.StandardOutput);
+        Assert.Matches(@"\| Reporting \| \d+\.\d\d \| \d+\.\d\d \|", spine.StandardOutput);
+    }
+}

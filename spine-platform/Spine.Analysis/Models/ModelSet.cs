@@ -12,10 +12,10 @@ public sealed class ModelSet : IDisposable
 {
     private readonly Lazy<SegmenterSession> _segmenter;
 
-    private ModelSet(ModelFolder segmenter, int threads, GraderSession canal, GraderSession foramen, GraderSession facet, DecisionTree tree, ModelFolder treeFolder)
+    private ModelSet(ModelFolder segmenter, int threads, OnnxDevice segmenterDevice, GraderSession canal, GraderSession foramen, GraderSession facet, DecisionTree tree, ModelFolder treeFolder)
     {
         SegmenterModel = segmenter;
-        _segmenter = new Lazy<SegmenterSession>(() => new SegmenterSession(segmenter, threads));
+        _segmenter = new Lazy<SegmenterSession>(() => new SegmenterSession(segmenter, threads, segmenterDevice));
         (CentralCanal, Foramen, Facet, CanalTree, CanalTreeModel) = (canal, foramen, facet, tree, treeFolder);
     }
 
@@ -51,7 +51,8 @@ public sealed class ModelSet : IDisposable
             ?? throw new ModelFolderException($"{fullRoot}: no model for task '{task}' (looked for NAME/VERSION/model.json with \"task\": \"{task}\")."));
     }
 
-    public static ModelSet Load(string root, int threads = 2)
+    /// <param name="segmenterDevice">Where the segmenter runs (the graders run on the CPU, as in the pipeline).</param>
+    public static ModelSet Load(string root, int threads = 2, OnnxDevice segmenterDevice = OnnxDevice.Cpu)
     {
         var models = FindAll(root);
         var treeFolder = models[ModelTasks.CentralCanalTree];
@@ -60,6 +61,7 @@ public sealed class ModelSet : IDisposable
         return new ModelSet(
             models[ModelTasks.Segmentation],
             threads,
+            segmenterDevice,
             new GraderSession(models[ModelTasks.CentralCanalCnn], threads),
             new GraderSession(models[ModelTasks.Foramen], threads),
             new GraderSession(models[ModelTasks.Facet], threads),

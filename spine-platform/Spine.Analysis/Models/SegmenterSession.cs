@@ -57,22 +57,9 @@ public sealed class SegmenterSession : IDisposable
             return [];
         }
 
-        var multiple = Math.Max(1, _manifest.Input!.SizeMultiple);
-        var (paddedW, paddedH) = (RoundUp(width, multiple), RoundUp(height, multiple));
-        var input = new DenseTensor<float>([slices.Count, 1, paddedH, paddedW]);
-        var buffer = input.Buffer.Span;
-        for (var n = 0; n < slices.Count; n++)
-        {
-            for (var y = 0; y < height; y++)
-            {
-                slices[n].AsSpan(y * width, width).CopyTo(buffer.Slice((((n * paddedH) + y) * paddedW), width));
-            }
-        }
-
-        using var results = Clock.Time(() => _session.Run([NamedOnnxValue.CreateFromTensor(_manifest.Input.Name, input)]));
-        var probabilities = results.First(r => r.Name == _manifest.Output!.Name).AsTensor<float>();
-        var dense = probabilities as DenseTensor<float> ?? probabilities.ToDenseTensor();
-        var values = dense.Buffer.Span;
+        var (paddedW, paddedH) = Padded(width, height);
+        using var results = Run(slices, width, height);
+        var values = Output(results).Buffer.Span;
         var classes = Classes;
         var plane = paddedW * paddedH;
         var segmented = new SegmentedSlice[slices.Count];
@@ -108,6 +95,46 @@ public sealed class SegmenterSession : IDisposable
         }
 
         return segmented;
+    }
+
+    /// <summary>
+    /// The network's class probabilities for the slices as it returns them ([slice, class, y, x] over the padded size):
+    /// for comparing two devices' outputs, not for the pipeline.
+    /// </summary>
+    public float[] Probabilities(IReadOnlyList<float[]> slices, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(slices);
+        using var results = Run(slices, width, height);
+        return Output(results).Buffer.ToArray();
+    }
+
+    private (int Width, int Height) Padded(int width, int height)
+    {
+        var multiple = Math.Max(1, _manifest.Input!.SizeMultiple);
+        return (RoundUp(width, multiple), RoundUp(height, multiple));
+    }
+
+    /// <summary>One batch through the network, each slice copied into the top left of a padded plane.</summary>
+    private IDisposableReadOnlyCollection<DisposableNamedOnnxValue> Run(IReadOnlyList<float[]> slices, int width, int height)
+    {
+        var (paddedW, paddedH) = Padded(width, height);
+        var input = new DenseTensor<float>([slices.Count, 1, paddedH, paddedW]);
+        var buffer = input.Buffer.Span;
+        for (var n = 0; n < slices.Count; n++)
+        {
+            for (var y = 0; y < height; y++)
+            {
+                slices[n].AsSpan(y * width, width).CopyTo(buffer.Slice((((n * paddedH) + y) * paddedW), width));
+            }
+        }
+
+        return Clock.Time(() => _session.Run([NamedOnnxValue.CreateFromTensor(_manifest.Input!.Name, input)]));
+    }
+
+    private DenseTensor<float> Output(IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results)
+    {
+        var probabilities = results.First(r => r.Name == _manifest.Output!.Name).AsTensor<float>();
+        return probabilities as DenseTensor<float> ?? probabilities.ToDenseTensor();
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;

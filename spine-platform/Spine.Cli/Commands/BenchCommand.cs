@@ -31,6 +31,8 @@ internal static class BenchCommand
         PhantomBench(),
         ModelBench.Create(),
         PipelineBench.Create(),
+        ThroughputBench.Create(),
+        CudaBench.Create(),
         DimseBench.Create(),
         ValidationBench.Create(),
         ResilienceBench.Create(),

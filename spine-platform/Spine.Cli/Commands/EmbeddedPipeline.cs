@@ -15,7 +15,8 @@ namespace Spine.Cli.Commands;
 /// </summary>
 internal static class EmbeddedPipeline
 {
-    public static async Task<(IHost Host, ConcurrentDictionary<Guid, object> Outcomes)> StartAsync(string data, string models, CancellationToken cancellationToken)
+    /// <param name="settings">Further settings (a bench's concurrency, for example), over the environment's.</param>
+    public static async Task<(IHost Host, ConcurrentDictionary<Guid, object> Outcomes)> StartAsync(string data, string models, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // The command's own choices (its data folder, its --models) come last, so they win over the environment.
@@ -26,6 +27,11 @@ internal static class EmbeddedPipeline
             ["Spine:Ledger:ConnectionString"] = $"Data Source={Path.Combine(data, "ledger.db")}",
             ["Spine:Models:Root"] = models,
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
         var outcomes = new ConcurrentDictionary<Guid, object>();
         builder.Services.AddSingleton(outcomes);

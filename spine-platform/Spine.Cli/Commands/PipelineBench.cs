@@ -89,7 +89,7 @@ internal static class PipelineBench
     }
 
     /// <summary>The models alone on the study's slabs: segmentation of every slice, then the graders on each level's regions.</summary>
-    private static double BareInference(PhantomStudy study, ModelSet models)
+    internal static double BareInference(PhantomStudy study, ModelSet models)
     {
         var before = models.Segmenter.Clock.Elapsed + models.CentralCanal.Clock.Elapsed + models.Foramen.Clock.Elapsed + models.Facet.Clock.Elapsed;
         foreach (var slab in study.Slabs)

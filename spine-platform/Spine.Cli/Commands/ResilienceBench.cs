@@ -21,9 +21,7 @@ internal static class ResilienceBench
     private static readonly string ReportExchange = $"{typeof(StudyReportPublished).Namespace}:{nameof(StudyReportPublished)}";
     private static readonly string[] AllScenarios = ["kill", "broker", "store", "database", "load"];
 
-    private sealed record Settings(
-        int Studies, int Load, int OutageSeconds, IReadOnlyList<string> Scenarios, Uri Broker, Uri BrokerManagement, string? BrokerControl,
-        string S3, string S3AccessKey, string S3SecretKey, string Ledger, string Models);
+    private sealed record Settings(int Studies, int Load, int OutageSeconds, IReadOnlyList<string> Scenarios, FleetServers Servers, string? BrokerControl, string Models);
 
     private sealed record Outcome(string Scenario, int Studies, int ReportedOnce, int Lost, int Duplicated, int Failed, long LeftInQueues, IReadOnlyDictionary<string, double> PeakMiB, TimeSpan Wall);
 
@@ -33,18 +31,14 @@ internal static class ResilienceBench
         var load = new Option<int>("--load") { Description = "Studies submitted at once in the load scenario.", DefaultValueFactory = _ => 100 };
         var outage = new Option<int>("--outage-seconds") { Description = "How long the object store and the database are cut off.", DefaultValueFactory = _ => 60 };
         var scenarios = new Option<string[]>("--scenario") { Description = $"Scenarios to run ({string.Join(", ", AllScenarios)}); all when not given.", AllowMultipleArgumentsPerToken = true };
-        var broker = new Option<string?>("--broker") { Description = "AMQP URL of the broker (restarted by the broker scenario); default $SPINE_TEST_FAULTS_RABBITMQ_URL." };
-        var management = new Option<string?>("--broker-management") { Description = "URL of the broker's management API; default $SPINE_TEST_FAULTS_RABBITMQ_MANAGEMENT_URL." };
         var control = new Option<string?>("--broker-control") { Description = "A program called with 'stop' or 'start' to restart the broker; default tests/infra/test-services.sh's rabbitmq-stop/rabbitmq-start faults." };
-        var s3 = new Option<string?>("--s3") { Description = "host:port of the S3 API (plain HTTP); default $SPINE_TEST_S3_ENDPOINT." };
-        var accessKey = new Option<string?>("--s3-access-key") { Description = "Default $SPINE_TEST_S3_ACCESS_KEY." };
-        var secretKey = new Option<string?>("--s3-secret-key") { Description = "Default $SPINE_TEST_S3_SECRET_KEY." };
-        var ledger = new Option<string?>("--ledger") { Description = "PostgreSQL connection string (the bench makes a database per scenario); default $SPINE_TEST_POSTGRES." };
+        var servers = new FleetServerOptions("SPINE_TEST_FAULTS_RABBITMQ_URL", "SPINE_TEST_FAULTS_RABBITMQ_MANAGEMENT_URL", " (restarted by the broker scenario)");
         var models = ModelsOption.Create();
         var command = new Command("resilience", "Six service processes on RabbitMQ, S3 and PostgreSQL through kills, a broker restart, a minute without the object store or the database, and a load of studies at once: reported once, lost, duplicated, peak memory.")
         {
-            studies, load, outage, scenarios, broker, management, control, s3, accessKey, secretKey, ledger, models,
+            studies, load, outage, scenarios, control, models,
         };
+        servers.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (ModelsOption.Check("bench resilience", parse.GetValue(models)!) is { } refused)
@@ -59,23 +53,14 @@ internal static class ResilienceBench
                 return ExitCodes.Usage;
             }
 
-            var brokerUrl = parse.GetValue(broker) ?? Environment.GetEnvironmentVariable("SPINE_TEST_FAULTS_RABBITMQ_URL");
-            var managementUrl = parse.GetValue(management) ?? Environment.GetEnvironmentVariable("SPINE_TEST_FAULTS_RABBITMQ_MANAGEMENT_URL");
-            var s3Endpoint = parse.GetValue(s3) ?? Environment.GetEnvironmentVariable("SPINE_TEST_S3_ENDPOINT");
-            var ledgerConnection = parse.GetValue(ledger) ?? Environment.GetEnvironmentVariable("SPINE_TEST_POSTGRES");
-            var s3Access = parse.GetValue(accessKey) ?? Environment.GetEnvironmentVariable("SPINE_TEST_S3_ACCESS_KEY");
-            var s3Secret = parse.GetValue(secretKey) ?? Environment.GetEnvironmentVariable("SPINE_TEST_S3_SECRET_KEY");
-            if (brokerUrl is null || managementUrl is null || s3Endpoint is null || s3Access is null || s3Secret is null || ledgerConnection is null)
+            if (servers.Resolve(parse, "bench resilience") is not { } fleetServers)
             {
-                await Console.Error.WriteLineAsync("spine bench resilience: give --broker, --broker-management, --s3, --s3-access-key, --s3-secret-key and --ledger, or run tests/infra/test-services.sh start and source .test-services/env.");
                 return ExitCodes.Usage;
             }
 
             var settings = new Settings(
                 Math.Max(1, parse.GetValue(studies)), Math.Max(1, parse.GetValue(load)), Math.Max(1, parse.GetValue(outage)), chosen,
-                new Uri(brokerUrl), new Uri(managementUrl), parse.GetValue(control) ?? Environment.GetEnvironmentVariable("SPINE_TEST_RABBITMQ_CONTROL"),
-                s3Endpoint, s3Access, s3Secret,
-                ledgerConnection, parse.GetValue(models)!.FullName);
+                fleetServers, parse.GetValue(control) ?? Environment.GetEnvironmentVariable("SPINE_TEST_RABBITMQ_CONTROL"), parse.GetValue(models)!.FullName);
             if (chosen.Contains("broker") && settings.BrokerControl is null)
             {
                 await Console.Error.WriteLineAsync("spine bench resilience: the broker scenario needs --broker-control (or $SPINE_TEST_RABBITMQ_CONTROL).");
@@ -125,25 +110,10 @@ internal static class ResilienceBench
         var run = Guid.NewGuid().ToString("n")[..8];
         var tapQueue = $"resilience-tap-{run}";
         var clock = Stopwatch.StartNew();
-        await using var tap = await RabbitMqEventTap.BindAsync(settings.Broker, ReportExchange, tapQueue);
+        await using var tap = await RabbitMqEventTap.BindAsync(settings.Servers.Broker, ReportExchange, tapQueue);
         try
         {
-            await using var fleet = await ServiceFleet.StartAsync(new FleetSettings
-            {
-                Launcher = SelfLauncher(),
-                BrokerUrl = settings.Broker,
-                BrokerManagementUrl = settings.BrokerManagement,
-                QueuePrefix = $"resilience-{run}-",
-                S3Endpoint = settings.S3,
-                S3AccessKey = settings.S3AccessKey,
-                S3SecretKey = settings.S3SecretKey,
-                Bucket = $"resilience-{run}",
-                LedgerConnectionString = new Npgsql.NpgsqlConnectionStringBuilder(settings.Ledger) { Database = $"spine_resilience_{run}" }.ConnectionString,
-                ModelsRoot = settings.Models,
-                ImportRoot = root,
-                ApiKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
-                Gated = scenario is "store" or "database",
-            });
+            await using var fleet = await ServiceFleet.StartAsync(settings.Servers.Fleet("resilience", run, settings.Models, root, gated: scenario is "store" or "database"));
             clock.Restart();
 
             // Every study submitted at once (eight imports in flight at a time), then the fault.
@@ -177,7 +147,7 @@ internal static class ResilienceBench
         }
         finally
         {
-            await RabbitMqQueues.DeleteAsync(settings.Broker, settings.BrokerManagement, tapQueue);
+            await RabbitMqQueues.DeleteAsync(settings.Servers.Broker, settings.Servers.BrokerManagement, tapQueue);
         }
     }
 
@@ -215,13 +185,6 @@ internal static class ResilienceBench
         {
             throw new InvalidOperationException($"{control} {string.Join(' ', arguments)} failed ({process.ExitCode}): {process.StandardError}");
         }
-    }
-
-    /// <summary>This program as the fleet starts it: the apphost, or dotnet with this assembly.</summary>
-    private static (string FileName, IReadOnlyList<string> LeadingArguments) SelfLauncher()
-    {
-        var self = Environment.ProcessPath ?? "dotnet";
-        return Path.GetFileNameWithoutExtension(self) == "dotnet" ? (self, [typeof(ResilienceBench).Assembly.Location]) : (self, []);
     }
 
     private static void Print(Settings settings, IReadOnlyList<Outcome> outcomes)

@@ -42,6 +42,10 @@ public sealed partial class StudyBacklogMonitor(IStudyLedger ledger, TimeProvide
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped, or a host disposed without being stopped first: an end, not a failure the host should report.
+        }
         finally
         {
             Running.TryRemove(this, out _);

@@ -23,18 +23,25 @@ public sealed partial class StudyDeadlines(IStudyLedger ledger, IOptions<LedgerO
         }
 
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), time);
-        do
+        try
         {
-            try
+            do
             {
-                await EndOverdueAsync(stoppingToken);
+                try
+                {
+                    await EndOverdueAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogCheckFailed(logger, ex.GetType().Name);
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogCheckFailed(logger, ex.GetType().Name);
-            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped, or a host disposed without being stopped first: an end, not a failure the host should report.
+        }
     }
 
     /// <summary>Ends every study past the deadline; returns how many this call ended.</summary>

@@ -46,6 +46,10 @@ public sealed partial class QueueDepths(ReceiveQueues queues, IOptions<BusOption
         {
             await PollAsync(stoppingToken);
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped, or a host disposed without being stopped first: an end, not a failure the host should report.
+        }
         finally
         {
             Running.TryRemove(this, out _);
