@@ -57,13 +57,30 @@ public sealed class SegmenterSession : IDisposable
             return [];
         }
 
-        var (paddedW, paddedH) = Padded(width, height);
         using var results = Run(slices, width, height);
-        var values = Output(results).Buffer.Span;
+        return Decode(Output(results).Buffer.Span, slices.Count, width, height);
+    }
+
+    /// <summary>
+    /// As <see cref="SegmentSlices"/> from one run, with the network's class probabilities as it returns them ([slice,
+    /// class, y, x] over the padded size): for comparing two devices' outputs, not for the pipeline.
+    /// </summary>
+    public (IReadOnlyList<SegmentedSlice> Slices, float[] Probabilities) SegmentWithProbabilities(IReadOnlyList<float[]> slices, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(slices);
+        using var results = Run(slices, width, height);
+        var values = Output(results).Buffer;
+        return (Decode(values.Span, slices.Count, width, height), values.ToArray());
+    }
+
+    /// <summary>Each pixel's most probable class, and each slice's confidence, from the network's output.</summary>
+    private SegmentedSlice[] Decode(ReadOnlySpan<float> values, int count, int width, int height)
+    {
+        var (paddedW, paddedH) = Padded(width, height);
         var classes = Classes;
         var plane = paddedW * paddedH;
-        var segmented = new SegmentedSlice[slices.Count];
-        for (var n = 0; n < slices.Count; n++)
+        var segmented = new SegmentedSlice[count];
+        for (var n = 0; n < count; n++)
         {
             var slice = new byte[width * height];
             var offset = n * classes * plane;
@@ -95,17 +112,6 @@ public sealed class SegmenterSession : IDisposable
         }
 
         return segmented;
-    }
-
-    /// <summary>
-    /// The network's class probabilities for the slices as it returns them ([slice, class, y, x] over the padded size):
-    /// for comparing two devices' outputs, not for the pipeline.
-    /// </summary>
-    public float[] Probabilities(IReadOnlyList<float[]> slices, int width, int height)
-    {
-        ArgumentNullException.ThrowIfNull(slices);
-        using var results = Run(slices, width, height);
-        return Output(results).Buffer.ToArray();
     }
 
     private (int Width, int Height) Padded(int width, int height)

@@ -110,18 +110,18 @@ internal static class CudaBench
             {
                 var image = Normalization.PercentileScale(slab.Image);
                 var input = Enumerable.Range(0, image.SizeK).Select(k => image.Slice(k).ToArray()).ToList();
-                var (expected, actual) = (cpu.Probabilities(input, image.SizeI, image.SizeJ), tested.Probabilities(input, image.SizeI, image.SizeJ));
-                for (var i = 0; i < expected.Length; i++)
+                var expected = cpu.SegmentWithProbabilities(input, image.SizeI, image.SizeJ);
+                var actual = tested.SegmentWithProbabilities(input, image.SizeI, image.SizeJ);
+                for (var i = 0; i < expected.Probabilities.Length; i++)
                 {
-                    largest = Math.Max(largest, Math.Abs(expected[i] - actual[i]));
+                    largest = Math.Max(largest, Math.Abs(expected.Probabilities[i] - actual.Probabilities[i]));
                 }
 
-                var (expectedLabels, actualLabels) = (cpu.Segment(input, image.SizeI, image.SizeJ), tested.Segment(input, image.SizeI, image.SizeJ));
                 for (var n = 0; n < input.Count; n++)
                 {
-                    for (var p = 0; p < expectedLabels[n].Length; p++)
+                    for (var p = 0; p < expected.Slices[n].Labels.Length; p++)
                     {
-                        var (e, a) = (expectedLabels[n][p], actualLabels[n][p]);
+                        var (e, a) = (expected.Slices[n].Labels[p], actual.Slices[n].Labels[p]);
                         sizes[e]++;
                         sizes[a]++;
                         overlap[e] += e == a ? 2 : 0;

@@ -107,7 +107,7 @@ internal static class ThroughputBench
                 runs.Add(await DistributedAsync(root, count, concurrency, models, servers, step, cancellationToken));
             }
 
-            Print(count, concurrency, bare, runs);
+            Print(count, concurrency, bare, written.Count, runs);
             return runs.All(r => r.Timelines.Count(t => t.Reported is not null) == r.Submitted) ? ExitCodes.Success : ExitCodes.Failure;
         }
         finally
@@ -191,11 +191,11 @@ internal static class ThroughputBench
         return [.. studies];
     }
 
-    private static void Print(int count, int concurrency, double bareSeconds, IReadOnlyList<Run> runs)
+    private static void Print(int count, int concurrency, double bareSeconds, int bareStudies, IReadOnlyList<Run> runs)
     {
         var ceiling = 3600 / bareSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{count} phantom studies (phantom 2.0, standard profile) submitted at once after an untimed warm-up study; each service's consumers take {concurrency} messages at a time; {Environment.ProcessorCount} processors, segmenter on the {SegmenterDevice}. The models alone: {bareSeconds:0.00} s of inference per study (segmenter on every slice, graders on every region; median of 3 studies), a ceiling of {ceiling:0} studies per hour."));
+            $"{count} phantom studies (phantom 2.0, standard profile) submitted at once after an untimed warm-up study; each service's consumers take {concurrency} messages at a time; {Environment.ProcessorCount} processors, segmenter on the {SegmenterDevice}. The models alone: {bareSeconds:0.00} s of inference per study (segmenter on every slice, graders on every region; median of {bareStudies} studies), a ceiling of {ceiling:0} studies per hour."));
         Console.WriteLine();
         Console.WriteLine("| mode | studies reported | wall (s) | studies per hour | fraction of the models-alone ceiling | latency p50 (s) | p95 (s) | max (s) |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
